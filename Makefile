@@ -1,0 +1,48 @@
+# Kanava — the two commands of the README, and the steps behind them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint typecheck pytest docs messages clean
+
+demo: $(STAMP)  ## install, check and render the example plans into build/
+	@mkdir -p build
+	@for plan in examples/*.yaml; do \
+	  name=$$(basename $$plan .yaml); \
+	  $(BIN)/kanava plan check $$plan || true; \
+	  $(BIN)/kanava plan render $$plan --format html -o build/$$name.html; \
+	  $(BIN)/kanava plan render $$plan --format pdf -o build/$$name.pdf; \
+	  $(BIN)/kanava plan render $$plan --format md -o build/$$name.md; \
+	done
+	@echo "Rendered plans are in build/ (open build/*.html or build/*.pdf)."
+
+test: $(STAMP) lint typecheck pytest  ## install and run every check
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+docs: $(STAMP)  ## regenerate the generated parts of docs/
+	$(BIN)/python -m kanava.plans.docs > docs/plan-reference.md
+	$(BIN)/kanava plan schema > docs/plan.schema.json
+
+messages: $(STAMP)  ## extract translatable strings and update the .po catalogs
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o src/kanava/locale/kanava.pot src/kanava
+	$(BIN)/pybabel update -N -D kanava -i src/kanava/locale/kanava.pot -d src/kanava/locale
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

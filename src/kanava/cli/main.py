@@ -1,0 +1,26 @@
+"""The ``kanava`` command: thin over the capability packages."""
+
+from __future__ import annotations
+
+import typer
+
+from kanava import __version__
+from kanava.cli import plan
+
+app = typer.Typer(
+    name="kanava",
+    help="Kanava: your organization's social media plan, lived.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(plan.app, name="plan")
+
+
+@app.command()
+def version() -> None:
+    """Print Kanava's version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
