@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from kanava.plans.loader import (
     MAX_FILE_BYTES,
     PlanLoadError,
+    Problem,
     dump_text,
     load_plan,
     load_text,
@@ -218,8 +219,11 @@ def test_any_text_loads_or_gives_problems(text: str) -> None:
     try:
         load_text(text)
     except PlanLoadError as error:
-        assert error.problems
-        assert all(p.message for p in error.problems)
+        problems = error.problems
+    else:
+        problems = [Problem("loaded")]
+    assert problems
+    assert all(p.message for p in problems)
 
 
 _scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(
@@ -227,10 +231,9 @@ _scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False
 _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
     st.sampled_from(["id", "name", "title", "network", "owner", "posts", "per", "x"]), inner,
     max_size=4), max_leaves=20)
-_plans = st.fixed_dictionaries({}, optional={
-    key: _values for key in ("title", "organization", "channels", "goals", "people", "review",
-                             "language", "audiences", "bogus")
-})
+_KEYS = ("title", "organization", "channels", "goals", "people", "review", "language",
+         "audiences", "bogus")
+_plans = st.fixed_dictionaries({}, optional=dict.fromkeys(_KEYS, _values))
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)

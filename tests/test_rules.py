@@ -10,7 +10,7 @@ import pytest
 from kanava.plans.loader import load_text
 from kanava.plans.model import Plan
 from kanava.plans.rules import RULES, check
-from tests.conftest import GOOD_PLAN, TODAY
+from tests.conftest import TODAY
 
 Mutation = Callable[[dict[str, Any]], None]
 

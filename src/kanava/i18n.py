@@ -25,7 +25,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 FALLBACKS: dict[str, UiLanguage] = {"nn": "nb", "no": "nb", "da": "nb"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
 
@@ -34,7 +34,7 @@ def normalize(lang: str | None) -> UiLanguage:
     """The UI language nearest to ``lang`` (e.g. 'fi_FI.UTF-8' → 'fi', 'nn' → 'nb')."""
     code = (lang or "en").split(".")[0].replace("-", "_").split("_")[0].lower()
     if code in LANGUAGES:
-        return code  # type: ignore[return-value]
+        return code
     return FALLBACKS.get(code, "en")
 
 

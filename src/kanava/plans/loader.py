@@ -131,7 +131,7 @@ def to_plain(node: Any, budget: list[int] | None = None) -> Any:
     if budget[0] < 0:
         raise _TooLarge
     if isinstance(node, Mapping):
-        return {str(k) if not isinstance(k, str) else k: to_plain(v, budget) for k, v in node.items()}
+        return {str(k): to_plain(v, budget) for k, v in node.items()}
     if isinstance(node, list | tuple):
         return [to_plain(v, budget) for v in node]
     if isinstance(node, bool) or node is None:
@@ -238,6 +238,7 @@ def decode(raw: bytes, file: str, lang: str | None = None) -> str:
 # --- turning pydantic errors into problems a person understands -----------------------
 
 ID_PATTERN = "^[a-z0-9][a-z0-9_-]{0,62}$"
+BOUND_SIGNS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}
 
 
 def _problem(error: Mapping[str, Any], document: CommentedMap, file: str,
@@ -292,9 +293,9 @@ def _message(error: Mapping[str, Any], path: FieldPath, lang: str | None) -> str
         return gettext(N_("Expected a mapping of keys, got {kind}."),
                        lang, kind=_kind(value, lang))
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        bounds = " ".join(f"{BOUND_SIGNS.get(k, k)} {v}" for k, v in ctx.items())
         return gettext(N_("The value {value} is out of range ({rule})."), lang, value=value,
-                       rule=" ".join(f"{'≥' if k == 'ge' else '>' if k == 'gt' else '≤' if k == 'le' else '<'} {v}"
-                                     for k, v in ctx.items()))
+                       rule=bounds)
     return str(error.get("msg", kind))
 
 
@@ -427,5 +428,5 @@ def _same_scalar(old: Any, new: Any) -> bool:
         return isinstance(new, str) and isinstance(old, str) and str(old) == new
     try:
         return bool(old == new)
-    except Exception:  # noqa: BLE001 - incomparable values are simply different
+    except Exception:
         return False

@@ -81,7 +81,9 @@ class Person(Section):
 
     id: Id
     name: ShortText = Field(description="Full name as it is shown in the plan.")
-    role: ShortText | None = Field(None, description="Job title or role, e.g. 'Communications lead'.")
+    role: ShortText | None = Field(
+        None, description="Job title or role, e.g. 'Communications lead'."
+    )
     email: ShortText | None = Field(None, description="E-mail address.")
     team: ShortText | None = Field(None, description="Team or unit the person belongs to.")
 
@@ -351,7 +353,8 @@ class Resources(Section):
 
 
 class StaffGuideline(Section):
-    """The eight questions of the staff guideline (what, what not, how, where, who, to whom, why, why not)."""
+    """The staff guideline's eight questions: what, what not, how, where, who, to whom, why,
+    why not."""
 
     what: Text | None = Field(None, description="What staff may share.")
     what_not: Text | None = Field(None, description="What staff must not share.")
@@ -433,7 +436,7 @@ class Review(Section):
 class Plan(Section):
     """A social media plan: starting point → goal → plan → implementation."""
 
-    kanava: Literal[1] = Field(FORMAT_VERSION, description="Version of the plan file format.")
+    kanava: Literal[1] = Field(1, description="Version of the plan file format.")
     title: ShortText = Field(description="Title of the plan.")
     language: Language = Field("en", description="Language the plan is written in.")
     timezone: ShortText = Field("Europe/Helsinki", description="The organization's time zone.")
