@@ -39,9 +39,12 @@ pytest: $(STAMP)
 docs: $(STAMP)  ## regenerate the generated parts of docs/
 	$(BIN)/python -m kanava.plans.docs > docs/plan-reference.md
 	$(BIN)/kanava plan schema > docs/plan.schema.json
+	$(BIN)/python -m kanava.cli.reference cli > docs/cli.md
+	$(BIN)/python -m kanava.cli.reference rules > docs/rules.md
 
 messages: $(STAMP)  ## extract translatable strings and update the .po catalogs
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -o src/kanava/locale/kanava.pot src/kanava
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	  -o src/kanava/locale/kanava.pot .
 	$(BIN)/pybabel update -N -D kanava -i src/kanava/locale/kanava.pot -d src/kanava/locale
 
 clean:

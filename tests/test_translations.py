@@ -41,6 +41,10 @@ def _catalog(lang: str) -> dict[str, tuple[str, bool]]:
 
 
 def _fields(text: str) -> set[str]:
+    """The placeholders of a message: ``{name}`` in Python, ``%(name)s`` in templates."""
+    named = set(re.findall(r"%\((\w+)\)s", text))
+    if named:
+        return named
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,21 +12,22 @@ import typer
 from rich.console import Console
 
 from kanava.i18n import N_, default_language, gettext, normalize
+from kanava.plans import wizard
 from kanava.plans.loader import PlanLoadError, load_plan
 from kanava.plans.rules import RULES, check, counts
-from kanava.plans.schema import schema_text
+from kanava.plans.schema import SCHEMA_FILE, schema_text
 
 app = typer.Typer(help="Work with plan files.", no_args_is_help=True)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     fi = "fi"
     nb = "nb"
@@ -111,3 +112,110 @@ def schema_command() -> None:
 
 def normalized_lang(lang: Lang | None, fallback: str) -> str:
     return lang.value if lang else normalize(fallback)
+
+
+# --- kanava plan new ----------------------------------------------------------------
+
+@app.command("new")
+def new_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the plan.")] = (
+        Path("plan.yaml")),
+    answers: Annotated[Path | None, typer.Option(
+        "--answers", help="Answer the questions from this YAML or JSON file instead of asking."
+    )] = None,
+    lang: LangOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Start a plan: answer a few questions and get a valid, commented starter plan."""
+    language = _lang(lang)
+    if output.exists() and not force:
+        typer.echo(gettext(N_("{file} exists already; use --force to overwrite it."), language,
+                           file=output), err=True)
+        raise typer.Exit(EXIT_UNREADABLE)
+    try:
+        given = (_read_answers(answers, language) if answers else
+                 wizard.ask(_typer_prompt, language, _WizardConsole(), language))
+        output.write_text(wizard.starter_plan(given), encoding="utf-8")
+        schema = output.parent / SCHEMA_FILE
+        if not schema.exists():
+            schema.write_text(schema_text(), encoding="utf-8")
+    except wizard.WizardError as error:
+        for problem in error.problems:
+            typer.echo(problem, err=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    except OSError as error:
+        typer.echo(gettext(N_("Cannot write {file}: {reason}"), language, file=output,
+                           reason=error.strerror or str(error)), err=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    typer.echo(gettext(N_("Wrote {file}. Next: fill in the empty fields, then run\n"
+                          "  kanava plan check {file}\nand fix what it reports."),
+                       language, file=output))
+
+
+def _read_answers(path: Path, language: str) -> wizard.Answers:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise wizard.WizardError([gettext(N_("{file}: cannot read the answers: {reason}"),
+                                          language, file=path, reason=str(error))]) from None
+    return wizard.load_answers(text, str(path), language)
+
+
+def _typer_prompt(question: str, default: str) -> str:
+    return str(typer.prompt(question, default=default, show_default=bool(default)))
+
+
+class _WizardConsole:
+    """Shows the questionnaire's headings and problems with Rich."""
+
+    def __init__(self) -> None:
+        self.out = Console(highlight=False, soft_wrap=True)
+        self.err = _stderr()
+
+    def __call__(self, text: str, kind: str) -> None:
+        if kind == "heading":
+            self.out.print(f"\n{text}", style="bold", markup=False)
+        elif kind == "problem":
+            self.err.print(text, style="red", markup=False)
+        else:
+            self.out.print(text, markup=False)
+
+
+# --- kanava plan render ---------------------------------------------------------------
+
+class DocumentFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+
+
+@app.command("render")
+def render_command(
+    file: Annotated[Path, typer.Argument(help="The plan file (YAML or JSON).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the document.")],
+    fmt: Annotated[DocumentFormat, typer.Option(
+        "--format", help="html: one self-contained file; pdf: A4; md: GitHub Markdown."
+    )] = DocumentFormat.html,
+    lang: Annotated[Lang | None, typer.Option(
+        "--lang", help="Language of the document (default: the plan's own language)."
+    )] = None,
+) -> None:
+    """Render a plan as a short document to share. Exit 0: written, 2: unreadable or unwritable."""
+    # Imported here: rendering pulls in Jinja and Babel, which `check` never needs.
+    from kanava.plans.render import render_plan
+
+    language = _lang(lang)
+    try:
+        loaded = load_plan(file, language)
+    except PlanLoadError as error:
+        report_load_error(error)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    document = render_plan(loaded.plan, fmt.value, lang.value if lang else None)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(document)
+    except OSError as error:
+        typer.echo(gettext(N_("Cannot write {file}: {reason}"), language, file=output,
+                           reason=error.strerror or str(error)), err=True)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    typer.echo(str(output))

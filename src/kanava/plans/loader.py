@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import io
 import json
+import re
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from kanava.i18n import N_, gettext
 from kanava.plans.model import Plan
@@ -384,7 +386,29 @@ def dump_text(loaded: LoadedPlan | Plan, fmt: str = "yaml") -> str:
     merged = merge(document, data)
     buffer = io.StringIO()
     _yaml().dump(merged, buffer)
-    return buffer.getvalue()
+    return strip_fold_spaces(buffer.getvalue())
+
+
+_BLOCK_START = re.compile(r"""[:-]\s+[|>][0-9+-]*\s*(#.*)?$""")
+
+
+def strip_fold_spaces(text: str) -> str:
+    """Drop the trailing spaces ruamel leaves where it folds a long plain scalar.
+
+    Trailing spaces on a folded line of a plain scalar carry no meaning in YAML, so
+    dropping them changes no value; inside ``|`` and ``>`` blocks they do, so those
+    lines are left alone.
+    """
+    out: list[str] = []
+    block_indent: int | None = None
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None and (not line.strip() or indent > block_indent):
+            out.append(line)
+            continue
+        block_indent = indent if _BLOCK_START.search(line) else None
+        out.append(line.rstrip(" "))
+    return "\n".join(out)
 
 
 def save_plan(loaded: LoadedPlan | Plan, path: str | Path) -> None:
@@ -416,6 +440,8 @@ def merge(old: Any, new: Any) -> Any:
         return old
     if isinstance(new, float) and new.is_integer() and not isinstance(old, float):
         return int(new)  # 'posts: 3' stays 3, not 3.0
+    if isinstance(new, str) and "\n" in new.rstrip("\n"):
+        return LiteralScalarString(new)  # several lines stay readable as a | block
     return new
 
 

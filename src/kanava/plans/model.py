@@ -52,7 +52,7 @@ GoalCategory = Literal[ExternalCategory, InternalCategory]
 Network = Literal[
     "facebook", "instagram", "x", "mastodon", "bluesky", "threads", "linkedin",
     "youtube", "tiktok", "flickr", "slideshare", "wordpress", "blog", "newsletter",
-    "website", "podcast", "intranet", "wiki", "chat", "yammer", "teams", "other",
+    "website", "rss", "podcast", "forum", "intranet", "wiki", "chat", "yammer", "teams", "other",
 ]
 ContentType = Literal[
     "text", "blog", "link", "image", "video", "live", "story", "presentation",
@@ -177,6 +177,13 @@ class Benchmark(Section):
     lessons: Text | None = Field(None, description="What we learn from the peer.")
 
 
+class Milestone(Section):
+    """An interim target: where a KPI should be on the way to its deadline."""
+
+    date: dt.date = Field(description="When the interim target is evaluated.")
+    target: float = Field(description="The figure expected by then.")
+
+
 class Kpi(Section):
     """A measure of a goal, with where we are and where we want to be."""
 
@@ -187,6 +194,9 @@ class Kpi(Section):
     deadline: dt.date | None = Field(None, description="When the target must be reached.")
     channel: Id | None = Field(None, description="The channel measured, if only one.")
     source: ShortText | None = Field(None, description="Where the figure comes from.")
+    milestones: list[Milestone] = Field(
+        default_factory=list, description="Interim targets evaluated along the way."
+    )
 
 
 class Goal(Section):
@@ -203,6 +213,9 @@ class Goal(Section):
         None, description="The one of the five objectives it serves."
     )
     mission: Text | None = Field(None, description="Why we pursue it (mission, purpose).")
+    strategies: list[Text] = Field(
+        default_factory=list, description="How we reach it: the strategies for this goal."
+    )
     customer_benefit: Text | None = Field(
         None, description="What the customer or audience gains when it is reached."
     )
@@ -304,10 +317,15 @@ class ContentFormat(Section):
 class CalendarEntry(Section):
     """A fixed point of the yearly content calendar."""
 
-    when: ShortText = Field(description="A date or month, e.g. '2026-05' or '2026-05-17'.")
+    when: dt.date | ShortText = Field(
+        description="A date (2026-05-17) or a month or period in words ('2026-05', 'May')."
+    )
     title: ShortText = Field(description="What happens.")
     theme: Id | None = Field(None, description="The theme (a theme id).")
     channels: list[Id] = Field(default_factory=list, description="Channels used.")
+    repeat: Literal["weekly", "monthly", "yearly"] | None = Field(
+        None, description="How often the point recurs, if it does."
+    )
 
 
 class ContentPlan(Section):
@@ -391,7 +409,9 @@ class Training(Section):
 
     topic: ShortText = Field(description="What is taught.")
     audience: ShortText | None = Field(None, description="Who takes part.")
-    when: ShortText | None = Field(None, description="When, e.g. '2026-Q1' or a date.")
+    when: dt.date | ShortText | None = Field(
+        None, description="When: a date (2027-01-15) or a period ('2027-Q1')."
+    )
     owner: Id | None = Field(None, description="Who arranges it (a person id).")
 
 
@@ -444,6 +464,9 @@ class Plan(Section):
     version: ShortText | None = Field(None, description="Version label of this plan.")
     summary: Text | None = Field(
         None, description="The plan in a few sentences: short and clear."
+    )
+    customer_benefits: list[Text] = Field(
+        default_factory=list, description="What customers gain from our social media presence."
     )
     organization: Organization = Field(description="Who the plan belongs to.")
     questions: FourQuestions = Field(

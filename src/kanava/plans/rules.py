@@ -25,6 +25,7 @@ from kanava.plans.model import (
     IMAGE_NETWORKS,
     STAFF_QUESTIONS,
     VIDEO_NETWORKS,
+    Cadence,
     Channel,
     Plan,
 )
@@ -35,6 +36,8 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 MAX_MARKETING_SHARE = 1 / 12
 #: "Short and clear": a summary longer than this many words is not a summary.
 SUMMARY_MAX_WORDS = 120
+#: Posts a week of a channel updated once a month: anything rarer is a stale channel.
+MONTHLY = Cadence(posts=1, per="month").per_week()
 
 
 @dataclass(frozen=True)
@@ -446,7 +449,7 @@ def _channel_cadence(plan: Plan, ctx: Context) -> Iterator[Hit]:
         if channel.cadence is None and channel.effective_scope == "external":
             yield Hit(("channels", i), N_("Channel '{channel}' has no update interval "
                                           "(cadence)."), {"channel": channel.name})
-        elif channel.cadence is not None and channel.cadence.per_week() < 1 / 4.35:
+        elif channel.cadence is not None and channel.cadence.per_week() < MONTHLY - 1e-9:
             yield Hit(("channels", i, "cadence"), N_("Channel '{channel}' is updated less than "
                                                      "once a month; old content raises doubts "
                                                      "whether the organization still exists."),

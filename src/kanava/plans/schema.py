@@ -7,7 +7,9 @@ from typing import Any
 
 from kanava.plans.model import Plan
 
-SCHEMA_ID = "https://kanava.example/schema/plan-1.json"
+SCHEMA_ID = "urn:kanava:schema:plan:1"
+#: The schema's file name beside a plan; `kanava plan new` writes it there.
+SCHEMA_FILE = "plan.schema.json"
 
 
 def json_schema() -> dict[str, Any]:
