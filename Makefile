@@ -45,7 +45,14 @@ docs: $(STAMP)  ## regenerate the generated parts of docs/
 messages: $(STAMP)  ## extract translatable strings and update the .po catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 	  -o src/kanava/locale/kanava.pot .
-	$(BIN)/pybabel update -N -D kanava -i src/kanava/locale/kanava.pot -d src/kanava/locale
+	@for lang in fi nb sv; do \
+	  po=src/kanava/locale/$$lang/LC_MESSAGES/kanava.po; \
+	  if [ -f $$po ]; then \
+	    $(BIN)/pybabel update -N --no-wrap -D kanava -l $$lang -i src/kanava/locale/kanava.pot -d src/kanava/locale; \
+	  else \
+	    $(BIN)/pybabel init --no-wrap -D kanava -l $$lang -i src/kanava/locale/kanava.pot -d src/kanava/locale; \
+	  fi; \
+	done
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -28,7 +28,7 @@ def test_a_good_plan_exits_0(tmp_path: Path) -> None:
     path = _write(tmp_path, GOOD_PLAN)
     result = runner.invoke(app, ["plan", "check", str(path)])
     assert result.exit_code == 0, result.output
-    assert "0 errors, 0 warnings, 0 notes." in result.output
+    assert "Errors: 0, warnings: 0, notes: 0." in result.output
 
 
 def test_an_error_finding_exits_1_with_file_line_and_rule(tmp_path: Path) -> None:

@@ -93,6 +93,12 @@ def test_a_yaml_syntax_error_has_its_line_and_column() -> None:
     assert message.startswith("Invalid YAML:")
 
 
+def test_an_impossible_date_is_a_located_problem() -> None:
+    [(line, col, path, message)] = _problems(MINIMAL + "review:\n  next: 2027-13-01\n")
+    assert (line, col, path) == (5, 9, "review.next")
+    assert message == "Expected a date written as YYYY-MM-DD, got '2027-13-01'."
+
+
 def test_a_duplicate_key_is_an_error() -> None:
     [(line, _, _, message)] = _problems("title: A\ntitle: B\norganization:\n  name: O\n")
     assert line == 2

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from kanava.i18n import N_, default_language, gettext, normalize
 from kanava.plans import wizard
-from kanava.plans.loader import PlanLoadError, load_plan
+from kanava.plans.loader import LoadedPlan, PlanLoadError, load_plan
 from kanava.plans.rules import RULES, check, counts
 from kanava.plans.schema import SCHEMA_FILE, schema_text
 
@@ -54,6 +54,15 @@ def report_load_error(error: PlanLoadError) -> None:
         typer.echo(str(problem), err=True)
 
 
+def load_or_exit(file: Path, language: str) -> LoadedPlan:
+    """The plan in ``file``, or every problem printed and exit status 2."""
+    try:
+        return load_plan(file, language)
+    except PlanLoadError as error:
+        report_load_error(error)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+
+
 @app.command("check")
 def check_command(
     file: Annotated[Path, typer.Argument(help="The plan file (YAML or JSON).")],
@@ -62,11 +71,7 @@ def check_command(
 ) -> None:
     """Check a plan against the seed rules. Exit 0: no errors, 1: errors, 2: unreadable."""
     language = _lang(lang)
-    try:
-        loaded = load_plan(file, language)
-    except PlanLoadError as error:
-        report_load_error(error)
-        raise typer.Exit(EXIT_UNREADABLE) from None
+    loaded = load_or_exit(file, language)
     findings = check(loaded, lang=language)
     if fmt is Format.json:
         typer.echo(json.dumps({"file": str(file),
@@ -78,9 +83,9 @@ def check_command(
             typer.echo(f"{file}:{finding.line or 0}:{finding.column or 0}: {severity} "
                        f"[{finding.rule}] {finding.message} ({finding.path})")
         tally = counts(findings)
-        typer.echo(gettext(N_("{errors} errors, {warnings} warnings, {infos} notes."), language,
+        typer.echo(gettext(N_("Errors: {errors}, warnings: {warnings}, notes: {infos}."), language,
                            errors=tally["error"], warnings=tally["warning"],
-                           infos=tally["info"]), err=True)
+                           infos=tally["info"]))
     raise typer.Exit(EXIT_FINDINGS if counts(findings)["error"] else EXIT_OK)
 
 
@@ -100,8 +105,11 @@ def rules_command(
         typer.echo(json.dumps({"rules": rows}, ensure_ascii=False, indent=2))
         return
     width = max(len(r["id"]) for r in rows)
+    names = {key: gettext(name, language) for key, name in SEVERITY_NAMES.items()}
+    severity_width = max(len(name) for name in names.values())
     for row in rows:
-        typer.echo(f"{row['id']:<{width}}  {row['severity']:<7}  {row['description']}")
+        severity = names[row["severity"]]
+        typer.echo(f"{row['id']:<{width}}  {severity:<{severity_width}}  {row['description']}")
 
 
 @app.command("schema")
@@ -205,11 +213,7 @@ def render_command(
     from kanava.plans.render import render_plan
 
     language = _lang(lang)
-    try:
-        loaded = load_plan(file, language)
-    except PlanLoadError as error:
-        report_load_error(error)
-        raise typer.Exit(EXIT_UNREADABLE) from None
+    loaded = load_or_exit(file, language)
     document = render_plan(loaded.plan, fmt.value, lang.value if lang else None)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
@@ -83,8 +84,22 @@ class LoadedPlan:
         return locate(self.document, path)
 
 
+class _Constructor(RoundTripConstructor):
+    """Reads an impossible date (2027-13-01) as text, so validation reports it with its line."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
@@ -248,10 +263,12 @@ def _problem(error: Mapping[str, Any], document: CommentedMap, file: str,
     path: FieldPath = tuple(p for p in error["loc"] if isinstance(p, str | int))
     kind = error["type"]
     line, column = locate(document, path, key=kind == "extra_forbidden")
-    return Problem(_message(error, path, lang), path, line, column, file)
+    return Problem(describe_error(error, path, lang), path, line, column, file)
 
 
-def _message(error: Mapping[str, Any], path: FieldPath, lang: str | None) -> str:
+def describe_error(error: Mapping[str, Any], path: FieldPath, lang: str | None,
+                   root: type[BaseModel] = Plan) -> str:
+    """A pydantic error of the model ``root`` as a sentence a person understands."""
     kind: str = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     value = error.get("input")
@@ -259,7 +276,7 @@ def _message(error: Mapping[str, Any], path: FieldPath, lang: str | None) -> str
     if kind == "missing":
         return gettext(N_("The required field '{field}' is missing."), lang, field=last)
     if kind == "extra_forbidden":
-        allowed = fields_at(path[:-1])
+        allowed = fields_at(path[:-1], root)
         close = difflib.get_close_matches(last, allowed, n=1, cutoff=0.6)
         if close:
             return gettext(N_("Unknown key '{key}'; did you mean '{suggestion}'?"),
@@ -267,7 +284,7 @@ def _message(error: Mapping[str, Any], path: FieldPath, lang: str | None) -> str
         return gettext(N_("Unknown key '{key}'. Allowed here: {allowed}."),
                        lang, key=last, allowed=", ".join(allowed))
     if kind == "literal_error":
-        expected = literal_values(path)
+        expected = literal_values(path, root)
         close = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.6)
         if close:
             return gettext(N_("'{value}' is not allowed here; did you mean '{suggestion}'?"),
@@ -329,9 +346,9 @@ def _unwrap(annotation: Any) -> Iterator[Any]:
         yield annotation
 
 
-def _model_at(path: FieldPath) -> tuple[type[BaseModel] | None, Any]:
-    model: type[BaseModel] | None = Plan
-    annotation: Any = Plan
+def _model_at(path: FieldPath, root: type[BaseModel]) -> tuple[type[BaseModel] | None, Any]:
+    model: type[BaseModel] | None = root
+    annotation: Any = root
     for part in path:
         if isinstance(part, int):
             continue
@@ -343,15 +360,15 @@ def _model_at(path: FieldPath) -> tuple[type[BaseModel] | None, Any]:
     return model, annotation
 
 
-def fields_at(path: FieldPath) -> list[str]:
+def fields_at(path: FieldPath, root: type[BaseModel] = Plan) -> list[str]:
     """The keys allowed in the mapping at ``path``."""
-    model, _ = _model_at(path)
+    model, _ = _model_at(path, root)
     return list(model.model_fields) if model else []
 
 
-def literal_values(path: FieldPath) -> list[str]:
+def literal_values(path: FieldPath, root: type[BaseModel] = Plan) -> list[str]:
     """The values allowed for the literal field at ``path``."""
-    _, annotation = _model_at(path)
+    _, annotation = _model_at(path, root)
     values: list[str] = []
     for arm in _unwrap(annotation):
         if typing.get_origin(arm) is typing.Literal:

@@ -19,7 +19,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from kanava.i18n import N_, gettext
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from kanava.i18n import N_, gettext, normalize
+from kanava.plans.labels import label
 from kanava.plans.loader import FieldPath, LoadedPlan, format_path
 from kanava.plans.model import (
     IMAGE_NETWORKS,
@@ -31,6 +35,7 @@ from kanava.plans.model import (
 )
 
 Severity = Literal["error", "warning", "info"]
+BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "nb": "nb_NO", "sv": "sv_SE"}
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 #: The seeds' "every twelfth message may be marketing".
 MAX_MARKETING_SHARE = 1 / 12
@@ -58,6 +63,17 @@ class Context:
 
     def t(self, message: str, **params: Any) -> str:
         return gettext(message, self.lang, **params)
+
+    def percent(self, share: float) -> str:
+        """``0.2`` → '20.0 %' (en) or '20,0 %' (fi, nb, sv)."""
+        return f"{format_decimal(share * 100, '0.0', locale=self.locale)} %"
+
+    def date(self, day: dt.date) -> str:
+        return str(format_date(day, "medium", locale=self.locale))
+
+    @property
+    def locale(self) -> str:
+        return BABEL_LOCALES.get(normalize(self.lang), "en_GB")
 
 
 RuleCheck = Callable[[Plan, Context], Iterable[Hit]]
@@ -278,7 +294,7 @@ def _review(plan: Plan, ctx: Context) -> Iterator[Hit]:
     elif review.next < ctx.today:
         yield Hit(("review", "next"), N_("The review date {date} has passed: review the plan "
                                          "together and set the next date."),
-                  {"date": review.next.isoformat()})
+                  {"date": ctx.date(review.next)})
     if review.owner is None and review.cycle is not None:
         yield Hit(("review",), N_("Nobody is named to call the review (review.owner)."))
 
@@ -469,8 +485,9 @@ def _channel_unused(plan: Plan, ctx: Context) -> Iterator[Hit]:
         if channel.network not in places and channel.id not in places:
             yield Hit(("channels", i), N_("No audience of channel '{channel}' is said to be on "
                                           "{network}: choose channels by where the audience "
-                                          "is."), {"channel": channel.name,
-                                                   "network": channel.network})
+                                          "is."),
+                      {"channel": channel.name,
+                       "network": label("network", channel.network, ctx.lang)})
 
 
 @rule("channel-distinct", "warning", N_("Different media speak differently: no two channels "
@@ -518,7 +535,7 @@ def _marketing(plan: Plan, ctx: Context) -> Iterator[Hit]:
             yield Hit(("channels", i, "marketing_share"),
                       N_("Channel '{channel}' plans {share} of its messages as marketing; at "
                          "most one in twelve (8.3 %) may be."),
-                      {"channel": channel.name, "share": f"{share * 100:.1f} %"})
+                      {"channel": channel.name, "share": ctx.percent(share)})
 
 
 @rule("content-media", "warning", N_("The content plan has the media each channel needs (e.g. "

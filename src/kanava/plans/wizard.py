@@ -31,12 +31,13 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from kanava.i18n import N_, gettext
-from kanava.plans.loader import LoadedPlan, dump_text, format_path, to_plain
+from kanava.plans.loader import LoadedPlan, describe_error, dump_text, format_path, to_plain
 from kanava.plans.model import (
     AudienceKind,
     Horizon,
@@ -64,10 +65,17 @@ TIMEZONES = {"fi": "Europe/Helsinki", "sv": "Europe/Stockholm", "nb": "Europe/Os
 
 # --- the answers --------------------------------------------------------------------
 
+#: Reasons our own validators give, translated when shown.
+REASONS = {
+    "required": N_("must not be empty"),
+    "timezone": N_("'{value}' is not a time zone name such as Europe/Helsinki"),
+}
+
+
 def _required(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise PydanticCustomError("required", REASONS["required"])
     return value
 
 
@@ -85,7 +93,7 @@ def _number(value: Any) -> Any:
 
 def _timezone(value: str) -> str:
     if value not in zoneinfo.available_timezones():
-        raise ValueError(f"'{value}' is not a time zone name such as Europe/Helsinki")
+        raise PydanticCustomError("timezone", REASONS["timezone"], {"value": value})
     return value
 
 
@@ -482,12 +490,17 @@ def _answer_problem(error: Any, file: str, lang: str | None) -> str:
                    field=path or "-", reason=_reason(error, lang))
 
 
-def _reason(error: Any, lang: str | None = None) -> str:
+def _reason(error: Any, lang: str | None = None,
+            root: type[BaseModel] | None = None) -> str:
     if error["type"] == "extra_forbidden":
         return gettext(N_("the wizard asks no such question; check the spelling."), lang)
     if error["type"] == "missing":
         return gettext(N_("the answer is required."), lang)
-    return str(error["msg"]).removeprefix("Value error, ")
+    reason = REASONS.get(error["type"])
+    if reason:
+        return gettext(reason, lang, **(error.get("ctx") or {}))
+    path = tuple(p for p in error["loc"] if isinstance(p, str | int))
+    return describe_error(error, path, lang, root=root or Answers)
 
 
 # --- asking a person ----------------------------------------------------------------
@@ -549,7 +562,7 @@ class _Asker:
                 return check_field(model, field, convert(raw) if convert else raw)
             except ValidationError as exc:
                 self.say(self.t(N_("Please answer again: {reason}"),
-                                reason=_reason(exc.errors()[0], self.lang)), "problem")
+                                reason=_reason(exc.errors()[0], self.lang, model)), "problem")
         raise WizardError([self.t(N_("Too many invalid answers to '{question}'; nothing was "
                                      "written."), question=self.t(question, **params))])
 
