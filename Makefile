@@ -4,9 +4,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck pytest docs messages clean
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-demo: $(STAMP)  ## install, check and render the example plans into build/
+.PHONY: demo test install lint typecheck pytest pytest-postgres render docs messages clean
+
+demo: $(STAMP)  ## install, load the demo organizations and serve http://127.0.0.1:8000
+	$(BIN)/kanava demo
+	$(BIN)/kanava serve
+
+render: $(STAMP)  ## check and render the example plans into build/
 	@mkdir -p build
 	@for plan in examples/*.yaml; do \
 	  name=$$(basename $$plan .yaml); \
@@ -17,7 +23,7 @@ demo: $(STAMP)  ## install, check and render the example plans into build/
 	done
 	@echo "Rendered plans are in build/ (open build/*.html or build/*.pdf)."
 
-test: $(STAMP) lint typecheck pytest  ## install and run every check
+test: $(STAMP) lint typecheck pytest pytest-postgres  ## install and run every check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +41,17 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# The database tests again on PostgreSQL: skipped with a notice when none is reachable,
+# mandatory in CI (CI=true).
+pytest-postgres: $(STAMP)
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(POSTGRES_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q -m django_db; \
+	elif [ -n "$$CI" ]; then \
+	  echo "PostgreSQL is required in CI but is not reachable at $(POSTGRES_URL)"; exit 1; \
+	else \
+	  echo "PostgreSQL is not reachable at $(POSTGRES_URL): its tests are skipped here."; \
+	fi
 
 docs: $(STAMP)  ## regenerate the generated parts of docs/
 	$(BIN)/python -m kanava.plans.docs > docs/plan-reference.md

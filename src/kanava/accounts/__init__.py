@@ -1,0 +1,1 @@
+"""Organizations, their members and roles, invitations, API tokens and the audit log."""

@@ -1,0 +1,1 @@
+"""The web workbench: the Django project, its views and templates (thin over the services)."""
