@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
-from kanava.web.views import account, plans
+from kanava.api.urls import urlpatterns as api
+from kanava.web.views import account, editing, members, plans
 
-urlpatterns = [*account.urlpatterns, *plans.urlpatterns]
+urlpatterns = [*account.urlpatterns, *plans.urlpatterns, *editing.urlpatterns,
+               *members.urlpatterns, *api]

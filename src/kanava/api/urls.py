@@ -1,0 +1,7 @@
+"""URL patterns of /api/v1."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
