@@ -59,7 +59,7 @@ docs: $(STAMP)  ## regenerate the generated parts of docs/
 	$(BIN)/python -m kanava.cli.reference cli > docs/cli.md
 	$(BIN)/python -m kanava.cli.reference rules > docs/rules.md
 
-messages: $(STAMP)  ## extract translatable strings and update the .po catalogs
+messages: $(STAMP)  ## extract translatable strings and update the .po catalogs (and .mo)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 	  -o src/kanava/locale/kanava.pot .
 	@for lang in fi nb sv; do \
@@ -70,6 +70,10 @@ messages: $(STAMP)  ## extract translatable strings and update the .po catalogs
 	    $(BIN)/pybabel init --no-wrap -D kanava -l $$lang -i src/kanava/locale/kanava.pot -d src/kanava/locale; \
 	  fi; \
 	done
+	cd src/kanava && DJANGO_SETTINGS_MODULE=kanava.web.settings KANAVA_DATA_DIR=$(CURDIR)/var \
+	  $(CURDIR)/$(BIN)/django-admin makemessages -d django -l fi -l nb -l sv --no-wrap \
+	  --no-location -i 'plans/*' -i 'cli/*' -i 'i18n.py' -i 'examples/*'
+	$(BIN)/pybabel compile -D django -d src/kanava/locale --statistics
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

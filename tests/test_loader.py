@@ -99,6 +99,12 @@ def test_an_impossible_date_is_a_located_problem() -> None:
     assert message == "Expected a date written as YYYY-MM-DD, got '2027-13-01'."
 
 
+def test_a_control_character_in_a_text_is_a_located_problem() -> None:
+    [(line, _, path, message)] = _problems('title: "Nul\\0here"\norganization:\n  name: O\n')
+    assert (line, path) == (1, "title")
+    assert message == "The text contains a control character (such as NUL); remove it."
+
+
 def test_a_duplicate_key_is_an_error() -> None:
     [(line, _, _, message)] = _problems("title: A\ntitle: B\norganization:\n  name: O\n")
     assert line == 2

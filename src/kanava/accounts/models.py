@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kanava.accounts.roles import Role
@@ -88,6 +89,7 @@ class Invitation(models.Model):
                                    null=True, related_name="+")
     created = models.DateTimeField(default=dj_timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
@@ -97,7 +99,16 @@ class Invitation(models.Model):
         return self.created + self.VALID_FOR
 
     def is_open(self) -> bool:
-        return self.accepted_at is None and dj_timezone.now() < self.expires
+        return self.status == "open"
+
+    @property
+    def status(self) -> str:
+        """'open', or why it cannot be used any more: 'accepted', 'revoked', 'expired'."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        return "open" if dj_timezone.now() < self.expires else "expired"
 
     @staticmethod
     def new_token() -> str:
@@ -141,3 +152,38 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def description(self) -> str:
+        """What happened, as one sentence in the active language (plain text, not HTML)."""
+        template = AUDIT_DESCRIPTIONS.get(self.action)
+        values = {key: str(value) for key, value in (self.details or {}).items()}
+        if "role" in values and values["role"] in Role.values:
+            values["role"] = str(Role(values["role"]).label)
+        values.update(target=self.target, action=self.action)
+        try:
+            return str(template) % values if template else _fallback(values)
+        except (KeyError, ValueError, TypeError):
+            return _fallback(values)
+
+
+def _fallback(values: dict[str, str]) -> str:
+    return gettext("%(action)s: %(target)s") % values
+
+
+#: One whole sentence per kind of audit event (keys are ``AuditEvent.action``).
+AUDIT_DESCRIPTIONS: dict[str, Any] = {
+    "organization.create": _("Created the organization %(target)s."),
+    "organization.update": _("Changed the settings of the organization %(target)s."),
+    "member.role": _("Gave %(target)s the role %(role)s."),
+    "member.remove": _("Removed %(target)s from the organization."),
+    "member.invite": _("Invited %(target)s as %(role)s."),
+    "member.join": _("%(target)s joined as %(role)s."),
+    "invitation.revoke": _("Withdrew the invitation sent to %(target)s."),
+    "user.create": _("Created the account %(target)s to accept an invitation."),
+    "plan.import": _("Imported the plan %(target)s."),
+    "plan.save": _("Saved version %(version)s of the plan %(target)s."),
+    "plan.approve": _("Approved version %(version)s of the plan %(target)s."),
+    "plan.comment": _("Commented on %(section)s in the plan %(target)s."),
+    "token.create": _("Created the API token %(target)s."),
+    "token.revoke": _("Revoked the API token %(target)s."),
+}

@@ -84,15 +84,29 @@ def do_remove_member(organization: Organization, actor: Any, membership: Members
 
 
 def _keep_an_owner(organization: Organization, leaving: Membership) -> None:
-    others = organization.memberships.filter(role=Role.OWNER).exclude(pk=leaving.pk)
-    if not others.exists():
+    """Refuse to let the last owner go; all owner rows are locked so that two owners
+    demoting each other at the same moment cannot both succeed."""
+    owners = list(organization.memberships.select_for_update().filter(role=Role.OWNER))
+    if not [m for m in owners if m.pk != leaving.pk]:
         raise AccountError(_("An organization must keep at least one owner."))
 
 
 def do_invite(organization: Organization, actor: Any, email: str, role: str,
               accept_url: Any) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link; ``accept_url(token)`` builds the link."""
+    """Create an invitation and e-mail its link; ``accept_url(token)`` builds the link.
+
+    The row and the mail go together: when the mail cannot be sent the invitation is
+    rolled back, so no open invitation exists whose link nobody received.
+    """
     token = Invitation.new_token()
+    with transaction.atomic():
+        invitation = _send_invitation(organization, actor, email, role, token, accept_url)
+        audit(organization, actor, "member.invite", email, role=role)
+    return invitation, token
+
+
+def _send_invitation(organization: Organization, actor: Any, email: str, role: str,
+                     token: str, accept_url: Any) -> Invitation:
     invitation = Invitation.objects.create(organization=organization, email=email, role=role,
                                            token_hash=token_hash(token), invited_by=actor)
     link = accept_url(token)
@@ -104,8 +118,7 @@ def do_invite(organization: Organization, actor: Any, email: str, role: str,
             "organization": organization.name, "role": Role(role).label, "link": link},
         None, [email],
     )
-    audit(organization, actor, "member.invite", email, role=role)
-    return invitation, token
+    return invitation
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -124,7 +137,8 @@ def do_accept_invitation(invitation: Invitation, user: Any) -> Membership:
         existing = Membership.objects.filter(organization=locked.organization, user=user).first()
         membership = existing or Membership.objects.create(
             organization=locked.organization, user=user, role=locked.role)
-        audit(locked.organization, user, "member.join", user.get_username(), role=locked.role)
+        audit(locked.organization, user, "member.join", user.get_username(),
+              role=membership.role)
     return membership
 
 
@@ -164,3 +178,67 @@ def too_many_failures(ip: str | None, username: str, limit: int) -> bool:
 def record_failure(ip: str | None, username: str) -> None:
     LoginFailure.objects.create(ip=ip, username=username.lower()[:150])
     LoginFailure.objects.filter(at__lt=timezone.now() - LOGIN_WINDOW * 4).delete()
+
+
+# --- invitations, organization settings and tokens (the members and account pages) -------
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation of ``token`` whatever its state (open, accepted, revoked, expired)."""
+    return (Invitation.objects.select_related("organization", "invited_by")
+            .filter(token_hash=token_hash(token)).first())
+
+
+def open_invitations(organization: Organization) -> list[Invitation]:
+    """Invitations of ``organization`` that can still be accepted, newest first."""
+    return list(organization.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True,
+        created__gt=timezone.now() - Invitation.VALID_FOR).select_related("invited_by"))
+
+
+def is_member_email(organization: Organization, email: str) -> bool:
+    return organization.memberships.filter(user__email__iexact=email).exists()
+
+
+def do_revoke_invitation(invitation: Invitation, actor: Any) -> None:
+    """Withdraw an open invitation; its link stops working (a used one stays as it is)."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None or locked.revoked_at is not None:
+            return
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit(locked.organization, actor, "invitation.revoke", locked.email, role=locked.role)
+
+
+@transaction.atomic
+def do_join_with_new_account(invitation: Invitation, *, username: str, email: str,
+                             password: str, first_name: str = "",
+                             last_name: str = "") -> tuple[Any, Membership]:
+    """Create an account for an invited visitor and make it a member, or neither."""
+    user = do_create_user(username, email, password, first_name=first_name,
+                          last_name=last_name)
+    audit(invitation.organization, user, "user.create", username, invited=invitation.email)
+    return user, do_accept_invitation(invitation, user)
+
+
+def do_update_organization(organization: Organization, actor: Any, *, name: str,
+                           timezone_name: str, language: str) -> Organization:
+    """Change the name, time zone and language; the audit event lists what changed."""
+    wanted = {"name": name, "timezone": timezone_name, "language": language}
+    changed = {field: [getattr(organization, field), value]
+               for field, value in wanted.items() if getattr(organization, field) != value}
+    if not changed:
+        return organization
+    with transaction.atomic():
+        for field, (_old, new) in changed.items():
+            setattr(organization, field, new)
+        organization.save(update_fields=list(changed))
+        audit(organization, actor, "organization.update", organization.name, changed=changed)
+    return organization
+
+
+def do_revoke_token(token: ApiToken, actor: Any) -> None:
+    """Delete a token: the API refuses it from the next request on."""
+    name = token.name
+    token.delete()
+    audit(None, actor, "token.revoke", name)

@@ -294,6 +294,9 @@ def describe_error(error: Mapping[str, Any], path: FieldPath, lang: str | None,
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
         return gettext(N_("'{value}' is not a valid id: use lower-case letters, digits, "
                           "'-' and '_', starting with a letter or digit."), lang, value=value)
+    if kind == "text_control":
+        return gettext(N_("The text contains a control character (such as NUL); remove it."),
+                       lang)
     if kind == "string_too_long":
         return gettext(N_("The text is too long: at most {limit} characters are allowed."),
                        lang, limit=ctx.get("max_length"))

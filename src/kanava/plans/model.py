@@ -15,9 +15,11 @@ references are reported by the ``ref-unknown`` rule.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
 
@@ -26,8 +28,20 @@ Id = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$"),
     Field(description="A short identifier: lower-case letters, digits, '-' and '_'."),
 ]
-Text = Annotated[str, StringConstraints(max_length=20_000)]
-ShortText = Annotated[str, StringConstraints(max_length=500)]
+#: Control characters (NUL, escape, …) have no place in a plan and break databases and
+#: terminals; tabs and line breaks are fine.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError("text_control", "control characters are not allowed")
+    return value
+
+
+Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_control_characters)]
+ShortText = Annotated[str, StringConstraints(max_length=500),
+                      AfterValidator(_no_control_characters)]
 
 Language = Literal["en", "fi", "nb", "nn", "sv"]
 Scope = Literal["external", "internal"]

@@ -65,7 +65,7 @@ def render_plan(plan: Plan, fmt: RenderFormat, lang: str | None = None,
                 today: dt.date | None = None) -> bytes:
     """The plan as a document in ``fmt``, in ``lang`` (default: the plan's own language)."""
     language = normalize(lang or plan.language)
-    doc = PlanDocument(plan, language, today or _today(plan.timezone))
+    doc = PlanDocument(plan, language, today or today_in(plan.timezone))
     if fmt == "md":
         return _environment(language).get_template("plan.md").render(doc=doc).encode("utf-8")
     html = render_html(doc)
@@ -91,7 +91,7 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"The document is self-contained; not fetching {url}")
 
 
-def _today(timezone: str) -> dt.date:
+def today_in(timezone: str) -> dt.date:
     """Today where the organization is, so a document made at midnight has its date."""
     try:
         zone = ZoneInfo(timezone)

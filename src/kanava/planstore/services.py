@@ -7,6 +7,8 @@ does not load is never stored.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import difflib
 import hashlib
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from django.utils.text import slugify
 
 from kanava.accounts.models import Organization
 from kanava.accounts.services import audit
+from kanava.i18n import normalize
 from kanava.plans.loader import LoadedPlan, PlanLoadError, Problem, dump_text, load_text
 from kanava.plans.rules import Finding, check, counts
 from kanava.planstore.models import MAX_PLAN_CHARS, Comment, PlanDocument, PlanVersion
@@ -60,8 +63,14 @@ def findings(version: PlanVersion, lang: str) -> list[Finding]:
     return check(loaded(version), lang=lang)
 
 
+#: Slugs that name pages under /o/<org>/plans/ and cannot name a plan.
+RESERVED_SLUGS = frozenset({"import", "new", "check", "edit", "wizard"})
+
+
 def _unique_slug(organization: Organization, title: str) -> str:
     base = slugify(title)[:50] or "plan"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-plan"
     slug, n = base, 2
     while PlanDocument.objects.filter(organization=organization, slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -102,8 +111,12 @@ def do_save_version(document: PlanDocument, user: Any, text: str, message: str =
 
 def do_save_plan(document: PlanDocument, user: Any, edited: LoadedPlan,
                  message: str = "") -> PlanVersion:
-    """Store an edited plan, written into its YAML so the user's comments survive."""
-    return do_save_version(document, user, dump_text(edited), message)
+    """Store an edited plan, written into its YAML so the user's comments survive.
+
+    The YAML merge changes the document it writes into, and ``loaded()`` hands out
+    shared cached objects, so the edit is written into a copy.
+    """
+    return do_save_version(document, user, dump_text(copy.deepcopy(edited)), message)
 
 
 def _add_version(document: PlanDocument, user: Any, checked: LoadedPlan, text: str,
@@ -126,10 +139,13 @@ def do_approve(version: PlanVersion, user: Any) -> PlanVersion:
     return locked
 
 
-def do_comment(document: PlanDocument, user: Any, section: str, text: str) -> Comment:
+def do_comment(document: PlanDocument, user: Any, section: str, text: str,
+               section_label: str | None = None) -> Comment:
+    """A comment on a section (``section`` is its key; the label is for the audit log)."""
     comment = Comment.objects.create(plan=document, version=document.latest(),
                                      section=section[:200], text=text, author=user)
-    audit(document.organization, user, "plan.comment", document.title, section=section)
+    audit(document.organization, user, "plan.comment", document.title,
+          section=(section_label or section)[:200])
     return comment
 
 
@@ -142,8 +158,18 @@ class DiffLine:
 
 
 def diff_versions(old: PlanVersion, new: PlanVersion, context: int = 3) -> list[DiffLine]:
-    """Line diff of two versions' YAML with a few lines of context around each change."""
-    a, b = old.text.splitlines(), new.text.splitlines()
+    """Line diff of two versions' YAML with a few lines of context around each change.
+
+    Versions never change, so the diff of two texts is computed once and kept: difflib
+    without autojunk takes ~0.25 s on a 3,000-line plan whose lines repeat a lot, and
+    autojunk would show unchanged repeated lines as removed and added.
+    """
+    return list(_diff_texts(old.text, new.text, context))
+
+
+@lru_cache(maxsize=32)
+def _diff_texts(old: str, new: str, context: int) -> tuple[DiffLine, ...]:
+    a, b = old.splitlines(), new.splitlines()
     lines: list[DiffLine] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
@@ -156,7 +182,7 @@ def diff_versions(old: PlanVersion, new: PlanVersion, context: int = 3) -> list[
                 continue
             lines += [DiffLine("removed", i + 1, None, a[i]) for i in range(i1, i2)]
             lines += [DiffLine("added", None, j + 1, b[j]) for j in range(j1, j2)]
-    return lines
+    return tuple(lines)
 
 
 EXPORT_TYPES = {
@@ -169,10 +195,23 @@ EXPORT_TYPES = {
 
 def export(version: PlanVersion, fmt: str, lang: str | None = None) -> tuple[bytes, str, str]:
     """(content, content type, file name) of a version as YAML, HTML, PDF or Markdown."""
-    from kanava.plans.render import render_plan  # Jinja, Babel and WeasyPrint: only here
+    from kanava.plans.render import today_in  # Jinja, Babel and WeasyPrint: only here
 
     name = f"{version.plan.slug}-v{version.number}"
     if fmt == "yaml":
         return version.text.encode(), EXPORT_TYPES[fmt], f"{name}.yaml"
-    content = render_plan(loaded(version).plan, fmt, lang)  # type: ignore[arg-type]
+    language = normalize(lang) if lang else None
+    content = _rendered(version.text, fmt, language, today_in(loaded(version).plan.timezone))
     return content, EXPORT_TYPES[fmt], f"{name}.{fmt}"
+
+
+@lru_cache(maxsize=16)
+def _rendered(text: str, fmt: str, lang: str | None, today: dt.date) -> bytes:
+    """A version rendered once per format, language and day (the document shows today).
+
+    A PDF takes seconds of CPU; versions never change, so it is made once.
+    """
+    from kanava.plans.render import render_plan
+
+    plan = _load_cached(hashlib.sha256(text.encode()).hexdigest(), text).plan
+    return render_plan(plan, fmt, lang, today)  # type: ignore[arg-type]

@@ -25,15 +25,16 @@ ALLOWED_HOSTS = env_list("KANAVA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 CSRF_TRUSTED_ORIGINS = env_list("KANAVA_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "kanava.web",  # first, so its templates (registration/…) win over Django's own
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "template_partials",
+    "ninja",
     "kanava.accounts",
     "kanava.planstore",
-    "kanava.web",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+#: A plan may be 2,000,000 characters; written as JSON with \u escapes it is up to ~12 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -97,11 +100,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 LOGIN_ATTEMPTS = env_int("KANAVA_LOGIN_ATTEMPTS", 10)
+#: Reverse proxies in front of Kanava: the client's address is then taken from
+#: X-Forwarded-For (the entry the nearest trusted proxy added), not REMOTE_ADDR.
+PROXY_COUNT = env_int("KANAVA_PROXY_COUNT", 0)
 
 # Languages: the whole interface exists in these four.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fi", "suomi"), ("nb", "norsk bokmål"), ("sv", "svenska")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["kanava.web.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from babel.numbers import format_decimal
 from django import template
+from django.utils.translation import get_language
+
+from kanava.i18n import gettext, normalize
+from kanava.plans.labels import PER_PERIOD, label
+from kanava.plans.model import Cadence
+from kanava.plans.render import LOCALES
 
 register = template.Library()
 
@@ -16,3 +23,27 @@ def lookup(mapping: Mapping[str, Any] | None, key: str | None) -> Any:
     if not mapping or key is None:
         return key or ""
     return mapping.get(key, key)
+
+
+@register.filter
+def plan_label(value: str | None, kind: str) -> str:
+    """A coded value as its label in the page's language, e.g. a network's name."""
+    return label(kind, value, get_language() or "en")
+
+
+@register.filter
+def cadence(value: Cadence | None) -> str:
+    """'3 per week' in the page's language."""
+    if value is None:
+        return ""
+    posts = f"{value.posts:g}"
+    return gettext(PER_PERIOD[value.per], get_language(), n=posts)
+
+
+@register.filter
+def number(value: float | None) -> str:
+    """A figure in the page's language: 14800.0 → '14 800' (fi), '14,800' (en)."""
+    if value is None:
+        return "–"
+    locale = LOCALES.get(normalize(get_language()), "en_GB")
+    return str(format_decimal(value, locale=locale))

@@ -22,12 +22,24 @@ from kanava.accounts.services import record_failure, too_many_failures
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind KANAVA_PROXY_COUNT proxies the entry
+    of X-Forwarded-For that the nearest trusted proxy added (earlier ones can be forged)."""
+    count = int(settings.PROXY_COUNT)
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    forwarded = [a.strip() for a in header.split(",") if a.strip()]
+    if count > 0 and len(forwarded) >= count:
+        return forwarded[-count]
+    remote = request.META.get("REMOTE_ADDR")
+    return str(remote) if remote else None
+
+
 class RateLimitedAuthenticationForm(AuthenticationForm):
     """Refuses to even try a password after too many recent failures."""
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
+        ip = client_ip(self.request) if self.request else None
         if too_many_failures(ip, username, settings.LOGIN_ATTEMPTS):
             raise forms.ValidationError(
                 _("Too many failed sign-ins. Wait 15 minutes and try again."),

@@ -13,9 +13,12 @@ from django.views.decorators.http import require_POST
 
 from kanava.accounts.models import Organization
 from kanava.accounts.roles import Action, can
+from kanava.plans.model import Plan
 from kanava.planstore import services
+from kanava.planstore.editing import sections
 from kanava.planstore.models import MAX_PLAN_CHARS, PlanDocument, PlanVersion
 from kanava.web.access import member_view
+from kanava.web.forms.plan import node_label
 
 EXPORT_FORMATS = ("yaml", "html", "pdf", "md")
 
@@ -23,6 +26,7 @@ EXPORT_FORMATS = ("yaml", "html", "pdf", "md")
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Plan file (YAML or JSON)"), required=False)
     text = forms.CharField(label=gettext_lazy("…or paste the plan"), required=False,
+                           strip=False,
                            widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
                            max_length=MAX_PLAN_CHARS)
 
@@ -99,8 +103,11 @@ def plan_detail(request: HttpRequest, organization: Organization, role: str,
                 plan: str, number: int | None = None) -> HttpResponse:
     document = _document(organization, plan)
     version = _version(document, number)
+    the_plan = services.loaded(version).plan
+    sections = comment_sections(the_plan, get_language())
     return render(request, "kanava/plan_detail.html", {
-        "document": document, "version": version, "plan": services.loaded(version).plan,
+        "document": document, "version": version, "plan": the_plan,
+        "sections": sections, "section_names": dict(sections),
         "findings": services.findings(version, get_language()),
         "versions": document.versions.all()[:50], "comments": document.comments.all(),
         "can_edit": can(role, Action.EDIT_PLAN), "can_approve": can(role, Action.APPROVE_PLAN),
@@ -145,6 +152,13 @@ def plan_approve(request: HttpRequest, organization: Organization, role: str, pl
     return redirect("plan-version", org=organization.slug, plan=plan, number=number)
 
 
+def comment_sections(plan: Plan, lang: str) -> list[tuple[str, str]]:
+    """(key, label) of every section a comment can be about, the whole plan first."""
+    return [("plan", _("The whole plan"))] + [
+        (node.where or "general", node_label(node.path, plan, lang)) for node in sections()
+    ]
+
+
 class CommentForm(forms.Form):
     section = forms.CharField(max_length=200)
     text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -158,8 +172,11 @@ def plan_comment(request: HttpRequest, organization: Organization, role: str,
     document = _document(organization, plan)
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.do_comment(document, request.user, form.cleaned_data["section"],
-                            form.cleaned_data["text"])
+        section = form.cleaned_data["section"]
+        labels = dict(comment_sections(services.loaded(_version(document)).plan,
+                                       get_language()))
+        services.do_comment(document, request.user, section, form.cleaned_data["text"],
+                            labels.get(section, section))
         messages.success(request, _("Your comment was added."))
     else:
         messages.error(request, _("The comment could not be added: write something first."))
