@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_decimal
 from django import template
 from django.utils.translation import get_language
@@ -45,5 +47,10 @@ def number(value: float | None) -> str:
     """A figure in the page's language: 14800.0 → '14 800' (fi), '14,800' (en)."""
     if value is None:
         return "–"
-    locale = LOCALES.get(normalize(get_language()), "en_GB")
-    return str(format_decimal(value, locale=locale))
+    return str(format_decimal(value, locale=_locale(normalize(get_language()))))
+
+
+@lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    """Parsing a locale costs more than formatting a number with it: parse once."""
+    return Locale.parse(LOCALES.get(language, "en_GB"))
