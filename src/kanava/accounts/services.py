@@ -177,7 +177,12 @@ def too_many_failures(ip: str | None, username: str, limit: int) -> bool:
 
 def record_failure(ip: str | None, username: str) -> None:
     LoginFailure.objects.create(ip=ip, username=username.lower()[:150])
-    LoginFailure.objects.filter(at__lt=timezone.now() - LOGIN_WINDOW * 4).delete()
+
+
+def prune_login_failures() -> int:
+    """Delete failures long past the rate-limit window; the number deleted."""
+    old = LoginFailure.objects.filter(at__lt=timezone.now() - LOGIN_WINDOW * 4)
+    return int(old.delete()[0])
 
 
 # --- invitations, organization settings and tokens (the members and account pages) -------

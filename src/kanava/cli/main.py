@@ -17,6 +17,7 @@ app.add_typer(plan.app, name="plan")
 app.command("serve")(server.serve)
 app.command("migrate")(server.migrate)
 app.command("demo")(server.demo)
+app.command("worker")(server.worker)
 
 
 @app.command()

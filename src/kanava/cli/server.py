@@ -46,13 +46,37 @@ def demo() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    threads: Annotated[int, typer.Option(help="Worker threads for requests.")] = 8,
+    threads: Annotated[int, typer.Option(help="Threads for web requests.")] = 8,
+    worker: Annotated[bool, typer.Option(
+        help="Run the background worker in this process too (--no-worker when "
+             "`kanava worker` runs elsewhere).")] = True,
 ) -> None:
-    """Serve the web workbench (applies pending migrations first)."""
+    """Serve the web workbench, with the background worker inside by default."""
     migrate()
     from waitress import serve as waitress_serve
 
     from kanava.web.wsgi import application
 
+    consumer = None
+    if worker:
+        from kanava.worker.consumer import start_in_process
+
+        consumer = start_in_process()
     say(N_("Kanava is running on {url} (Ctrl+C stops it)."), url=f"http://{host}:{port}/")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="kanava")
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="kanava")
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+def worker(
+    workers: Annotated[int, typer.Option(help="Tasks run at the same time.")] = 2,
+) -> None:
+    """Run the background worker alone (for servers; the queue is shared through
+    KANAVA_REDIS_URL when workers run on several machines)."""
+    setup_django()
+    from kanava.worker.consumer import run_alone
+
+    say(N_("The Kanava worker is running (Ctrl+C stops it)."))
+    run_alone(workers)

@@ -75,7 +75,9 @@ def render_plan(plan: Plan, fmt: RenderFormat, lang: str | None = None,
 def render_html(doc: PlanDocument) -> str:
     template = _environment(doc.lang).get_template("plan.html")
     styles = Markup((TEMPLATES / "plan.css").read_text(encoding="utf-8"))  # noqa: S704 - our file
-    return template.render(doc=doc, styles=styles)
+    # A separate sheet for screens: WeasyPrint skips it instead of warning on its query.
+    screen = Markup((TEMPLATES / "plan-screen.css").read_text(encoding="utf-8"))  # noqa: S704
+    return template.render(doc=doc, styles=styles, screen_styles=screen)
 
 
 def html_to_pdf(html: str) -> bytes:

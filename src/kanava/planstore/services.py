@@ -11,10 +11,14 @@ import copy
 import datetime as dt
 import difflib
 import hashlib
+import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -123,9 +127,18 @@ def _add_version(document: PlanDocument, user: Any, checked: LoadedPlan, text: s
                  message: str) -> PlanVersion:
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     found = counts(check(checked))
-    return PlanVersion.objects.create(plan=document, number=number, text=text,
-                                      message=message[:500], author=user,
-                                      errors=found["error"], warnings=found["warning"])
+    version = PlanVersion.objects.create(plan=document, number=number, text=text,
+                                         message=message[:500], author=user,
+                                         errors=found["error"], warnings=found["warning"])
+    transaction.on_commit(lambda: _queue_pdf(version.pk))
+    return version
+
+
+def _queue_pdf(version_id: int) -> None:
+    """Have the worker render the new version's PDF before anyone asks for it."""
+    from kanava.planstore.tasks import prerender_pdf  # tasks import this module
+
+    prerender_pdf(version_id)
 
 
 def do_approve(version: PlanVersion, user: Any) -> PlanVersion:
@@ -201,8 +214,40 @@ def export(version: PlanVersion, fmt: str, lang: str | None = None) -> tuple[byt
     if fmt == "yaml":
         return version.text.encode(), EXPORT_TYPES[fmt], f"{name}.yaml"
     language = normalize(lang) if lang else None
-    content = _rendered(version.text, fmt, language, today_in(loaded(version).plan.timezone))
+    today = today_in(loaded(version).plan.timezone)
+    if fmt == "pdf":
+        content = _kept_pdf(version.text, language, today)
+    else:
+        content = _rendered(version.text, fmt, language, today)
     return content, EXPORT_TYPES[fmt], f"{name}.{fmt}"
+
+
+def exports_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _kept_pdf(text: str, lang: str | None, today: dt.date) -> bytes:
+    """A PDF is kept on disk (shared by every process and the worker), keyed by content."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    path = exports_dir() / f"{digest}-{lang or 'plan'}-{today.isoformat()}.pdf"
+    if path.exists():
+        return path.read_bytes()
+    content = _rendered(text, "pdf", lang, today)
+    partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+    partial.write_bytes(content)
+    os.replace(partial, path)  # atomic: a reader sees the whole file or none
+    return content
+
+
+def prune_exports(max_age: dt.timedelta = dt.timedelta(days=2)) -> int:
+    """Delete kept exports older than ``max_age``; the number deleted."""
+    limit = timezone.now().timestamp() - max_age.total_seconds()
+    old = [p for p in exports_dir().glob("*.pdf") if p.stat().st_mtime < limit]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)
 
 
 @lru_cache(maxsize=16)

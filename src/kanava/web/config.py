@@ -26,6 +26,7 @@ VARIABLES: dict[str, str] = {
     "KANAVA_EMAIL_TLS": "Use STARTTLS with the SMTP server.",
     "KANAVA_FROM_EMAIL": "Sender address of e-mail Kanava sends.",
     "KANAVA_LOGIN_ATTEMPTS": "Failed sign-ins allowed per address and per user name in 15 minutes.",
+    "KANAVA_REDIS_URL": "Redis for the background queue, e.g. redis://127.0.0.1:6379/0.",
     "KANAVA_PROXY_COUNT": "Reverse proxies in front of Kanava (their X-Forwarded-For is trusted).",
 }
 
