@@ -141,7 +141,7 @@ def server(port: int, threads: int, env: dict[str, str], log: Path) -> Iterator[
     command = [sys.executable, "-m", "kanava.cli.main", "serve", "--host", "127.0.0.1",
                "--port", str(port), "--threads", str(threads)]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out,  # noqa: S603
+        process = subprocess.Popen(command, env=env, stdout=out,
                                    stderr=subprocess.STDOUT)
     try:
         wait_until_up(port, process, log)
@@ -293,7 +293,7 @@ def run_load(port: int, cookies: dict[str, str], pages: dict[str, str], clients:
     work: queue.SimpleQueue[str] = queue.SimpleQueue()
     if requests > 0:
         jobs = [page for page in pages for _ in range(requests)]
-        random.Random(7).shuffle(jobs)  # noqa: S311 - an order, not a secret
+        random.Random(7).shuffle(jobs)
         for job in jobs:
             work.put(job)
     users = [Client(port, dict(cookies)) for _ in range(clients)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from kanava import __version__
-from kanava.cli import plan, server
+from kanava.cli import plan, server, text
 
 app = typer.Typer(
     name="kanava",
@@ -14,6 +14,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(plan.app, name="plan")
+app.add_typer(text.app, name="text")
 app.command("serve")(server.serve)
 app.command("migrate")(server.migrate)
 app.command("demo")(server.demo)
