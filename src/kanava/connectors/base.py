@@ -1,0 +1,38 @@
+"""What every network connector shares: its limits and the one error type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+
+class ConnectorError(Exception):
+    """A network call failed. ``permanent`` says whether trying again could help.
+
+    Transient errors (timeouts, 5xx, rate limits) are retried with bounds for safe calls;
+    permanent ones (revoked token, suspended account, refused content) are shown to the
+    user and never retried.
+    """
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A network's documented limits on one post; None where it sets none we know of."""
+
+    max_length: int | None
+    length: Callable[[str], int]  # the network's own way of counting the text
+    unit: Literal["characters", "weighted"] = "characters"
+    max_bytes: int | None = None  # UTF-8 bytes, where the network also limits those
+    max_images: int | None = None
+    max_videos: int | None = None
+    images_with_video: bool = False  # whether images and a video can share a post
+    max_image_bytes: int | None = None
+    max_video_bytes: int | None = None
+    max_alt_length: int | None = None
+    max_links: int | None = None
+    requires_media: bool = False

@@ -1,0 +1,23 @@
+"""LinkedIn organization pages (Posts API)."""
+
+from __future__ import annotations
+
+import re
+
+from kanava.connectors.base import Limits
+
+# The Posts API's "little text format": these characters must be escaped with a
+# backslash in `commentary`, and the escapes count towards its 3,000 characters.
+_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+
+
+def escape(text: str) -> str:
+    """The text as LinkedIn's little text format needs it."""
+    return _RESERVED.sub(r"\\\1", text)
+
+
+def length(text: str) -> int:
+    return len(escape(text))
+
+
+LIMITS = Limits(max_length=3_000, length=length, max_images=20, max_videos=1)
