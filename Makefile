@@ -58,6 +58,7 @@ docs: $(STAMP)  ## regenerate the generated parts of docs/
 	$(BIN)/kanava plan schema > docs/plan.schema.json
 	$(BIN)/python -m kanava.cli.reference cli > docs/cli.md
 	$(BIN)/python -m kanava.cli.reference rules > docs/rules.md
+	$(BIN)/python -m kanava.cli.reference checks > docs/publishing-checks.md
 
 messages: $(STAMP)  ## extract translatable strings and update the .po catalogs (and .mo)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from kanava.cli.reference import cli_markdown, rules_markdown
+from kanava.cli.reference import checks_markdown, cli_markdown, rules_markdown
 from kanava.plans.rules import RULES
 
 DOCS = Path(__file__).parents[1] / "docs"
 
 
 @pytest.mark.parametrize(("name", "generate"), [("cli.md", cli_markdown),
-                                                ("rules.md", rules_markdown)])
+                                                ("rules.md", rules_markdown),
+                                                ("publishing-checks.md", checks_markdown)])
 def test_the_committed_reference_is_current(name: str, generate: object) -> None:
     assert callable(generate)
     committed = (DOCS / name).read_text(encoding="utf-8")

@@ -76,6 +76,22 @@ def rules_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def checks_markdown() -> str:
+    """Markdown table of every check a post passes before it is published."""
+    from kanava.publishing.checks import CHECKS
+
+    lines = ["# Checks before publishing", "",
+             "Generated from the check registry by `make docs`; a test fails when it drifts.",
+             "Every post variant is checked while it is written and again before it goes out;",
+             "an `error` blocks approval and publishing, a `warning` is shown to the author and",
+             "the approver. Messages exist in English, Finnish, Norwegian Bokmål and Swedish.",
+             "", "| id | severity | what it checks |", "|---|---|---|"]
+    lines += [f"| `{c.id}` | {c.severity} | {c.description} |" for c in CHECKS.values()]
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {"cli": cli_markdown, "rules": rules_markdown, "checks": checks_markdown}
+
 if __name__ == "__main__":  # pragma: no cover
     which = sys.argv[1] if len(sys.argv) > 1 else "cli"
-    print(rules_markdown() if which == "rules" else cli_markdown(), end="")
+    print(GENERATORS[which](), end="")
