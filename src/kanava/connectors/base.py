@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 
 class ConnectorError(Exception):
@@ -12,12 +12,53 @@ class ConnectorError(Exception):
 
     Transient errors (timeouts, 5xx, rate limits) are retried with bounds for safe calls;
     permanent ones (revoked token, suspended account, refused content) are shown to the
-    user and never retried.
+    user and never retried. ``sent`` says whether the request may have reached the
+    network: a publish that may have been sent is never repeated blindly, it is marked
+    unconfirmed and looked up.
     """
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    def __init__(self, message: str, *, permanent: bool, sent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.sent = sent
+
+
+@dataclass(frozen=True)
+class OutgoingMedia:
+    path: str
+    kind: Literal["image", "video"]
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One variant as a connector publishes it."""
+
+    text: str
+    link: str = ""
+    media: tuple[OutgoingMedia, ...] = ()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the network gave back for a published post."""
+
+    external_id: str
+    url: str = ""
+
+
+class Publisher(Protocol):
+    """What every connector that publishes offers."""
+
+    def publish(self, post: Outgoing, *, key: str) -> Receipt:
+        """Publish once; ``key`` makes a repeated call with the same key harmless."""
+        ...
+
+    def find(self, key: str) -> Receipt | None:
+        """The post published with ``key``, if the network has it (for reconciliation)."""
+        ...
+
+    def delete(self, external_id: str) -> None: ...
 
 
 @dataclass(frozen=True)

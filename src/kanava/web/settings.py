@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "ninja",
     "kanava.accounts",
     "kanava.planstore",
+    "kanava.publishing",
 ]
 
 MIDDLEWARE = [

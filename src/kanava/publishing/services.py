@@ -1,0 +1,336 @@
+"""The only code that changes posts: views, the API and the worker all call these.
+
+Publishing happens exactly once: a due variant is claimed with one conditional UPDATE
+(two workers cannot both win it), an Attempt row is committed before the network is
+called, and an outcome that cannot be known (the worker died, the connection dropped
+after sending) becomes *unconfirmed* and is settled by asking the network, never by
+sending again blindly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kanava.accounts.models import Organization
+from kanava.connectors.base import ConnectorError, Outgoing, OutgoingMedia, Publisher, Receipt
+from kanava.i18n import N_
+from kanava.planstore.models import PlanDocument
+from kanava.publishing import checks, workflow
+from kanava.publishing.models import Attempt, Post, PostEvent, Variant
+from kanava.publishing.workflow import State, WorkflowError
+
+Outbox = Variant.Outbox
+MAX_RETRIES = 5
+RETRY_BACKOFF = timedelta(minutes=1)  # doubled at every retry
+STALE_CLAIM = timedelta(minutes=10)  # a claim this old belongs to a worker that died
+User = Any  # the project's user model
+
+
+class EditConflict(WorkflowError):
+    """Someone else saved the post since this copy was loaded."""
+
+
+@dataclass(frozen=True)
+class VariantInput:
+    channel: str
+    network: str
+    text: str
+    link: str = ""
+
+
+# --- writing and reviewing --------------------------------------------------------------
+
+
+def create_post(
+    organization: Organization, author: User | None, variants: Sequence[VariantInput], *,
+    title: str = "", campaign: str = "", theme: str = "", marketing: bool = False,
+    publish_at: datetime | None = None, plan: PlanDocument | None = None,
+) -> Post:
+    with transaction.atomic():
+        post = Post.objects.create(
+            organization=organization, plan=plan, title=title, campaign=campaign, theme=theme,
+            marketing=marketing, publish_at=publish_at, author=author)
+        Variant.objects.bulk_create(
+            Variant(post=post, channel=v.channel, network=v.network, text=v.text, link=v.link)
+            for v in variants)
+        _event(post, "created", author)
+    return post
+
+
+def edit_post(
+    post: Post, actor: User | None, *, revision: int,
+    variants: Sequence[VariantInput] | None = None, **fields: Any,
+) -> Post:
+    """Change a post; after review started it goes back to review (and off the schedule)."""
+    allowed = {"title", "campaign", "theme", "marketing", "publish_at"}
+    if unknown := set(fields) - allowed:
+        raise TypeError(f"edit_post got unknown fields {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.revision != revision:
+            raise EditConflict(N_("Someone else saved this post meanwhile: reload it and "
+                                  "make your change again."))
+        before = State(locked.state)
+        locked.state = workflow.after_edit(before)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if variants is not None:
+            _replace_variants(locked, variants)
+        if before in (State.SCHEDULED, State.FAILED):
+            locked.variants.update(outbox=Outbox.WAITING, due_at=None)
+        if locked.state != before and before != State.DRAFT:
+            locked.approved_by, locked.approved_at = None, None
+        locked.revision += 1
+        locked.updated = timezone.now()
+        locked.save()
+        _event(locked, "edited", actor)
+    return locked
+
+
+def _replace_variants(post: Post, variants: Sequence[VariantInput]) -> None:
+    wanted = {v.channel: v for v in variants}
+    post.variants.exclude(channel__in=wanted).delete()
+    existing = {v.channel: v for v in post.variants.all()}
+    for channel, given in wanted.items():
+        variant = existing.get(channel) or Variant(post=post, channel=channel)
+        variant.network, variant.text, variant.link = given.network, given.text, given.link
+        variant.save()
+
+
+def _step(post: Post, actor: User | None, event: workflow.Event, note: str = "") -> Post:
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        locked.state = workflow.step(State(locked.state), event)
+        locked.updated = timezone.now()
+        locked.save(update_fields=["state", "updated"])
+        _event(locked, event.value, actor, note)
+    return locked
+
+
+def submit(post: Post, actor: User | None) -> Post:
+    return _step(post, actor, workflow.Event.SUBMIT)
+
+
+def request_changes(post: Post, actor: User | None, note: str) -> Post:
+    return _step(post, actor, workflow.Event.REQUEST_CHANGES, note)
+
+
+def findings(post: Post, now: datetime | None = None) -> list[checks.Finding]:
+    """Every check of the post against its networks and its channels' recent posts."""
+    at = post.publish_at or now or timezone.now()
+    variants = list(post.variants.prefetch_related("media"))
+    return checks.check_post([_as_checked(v) for v in variants], at=at,
+                             marketing=post.marketing, sent=_history(post, variants, at))
+
+
+def _as_checked(variant: Variant) -> checks.Variant:
+    media = tuple(checks.Media(m.kind, m.size, m.alt)  # type: ignore[arg-type]
+                  for m in variant.media.all())
+    return checks.Variant(variant.channel, variant.network, variant.text, variant.link or None,
+                          media)
+
+
+def _history(post: Post, variants: Iterable[Variant], at: datetime) -> list[checks.Sent]:
+    """The channels' other posts of the last 30 days, published or on the schedule."""
+    since = at - checks.MARKETING_WINDOW
+    rows = (Variant.objects
+            .filter(post__organization_id=post.organization_id,
+                    channel__in=[v.channel for v in variants],
+                    outbox__in=[Outbox.SCHEDULED, Outbox.PUBLISHING, Outbox.PUBLISHED])
+            .filter(Q(published_at__gte=since) | Q(due_at__gte=since))
+            .exclude(post=post).select_related("post"))
+    return [checks.Sent(v.channel, v.published_at or v.due_at or at, v.text, v.post.marketing)
+            for v in rows]
+
+
+def approve(
+    post: Post, actor: User | None, role: str | None, *, owns_every_channel: bool = False,
+    now: datetime | None = None,
+) -> Post:
+    """Approve, if the actor may and no check blocks publishing."""
+    blocking = checks.blocking(findings(post, now))
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        is_author = actor is not None and locked.author_id == actor.pk
+        locked.state = workflow.approve(
+            State(locked.state), role, is_author=is_author,
+            owns_every_channel=owns_every_channel, blocking_findings=blocking)
+        locked.approved_by = actor
+        locked.approved_at = now or timezone.now()
+        locked.save(update_fields=["state", "approved_by", "approved_at"])
+        _event(locked, "approve", actor)
+    return locked
+
+
+def schedule(post: Post, actor: User | None, now: datetime | None = None) -> Post:
+    """Put an approved post in the outbox for its publish time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.publish_at is None:
+            raise WorkflowError(N_("Choose a publish time first."))
+        locked.state = workflow.schedule(State(locked.state), locked.publish_at, now)
+        locked.save(update_fields=["state"])
+        locked.variants.update(outbox=Outbox.SCHEDULED, due_at=locked.publish_at,
+                               claimed_at=None, claimed_by="")
+        _event(locked, "schedule", actor)
+    return locked
+
+
+def _event(post: Post, event: str, actor: User | None, note: str = "") -> None:
+    PostEvent.objects.create(post=post, event=event, actor=actor, note=note)
+
+
+# --- the outbox -------------------------------------------------------------------------
+
+
+def claim_due(now: datetime, worker: str, limit: int = 50) -> list[Variant]:
+    """Take up to ``limit`` due variants for this worker; each is won by one worker only."""
+    candidates = list(Variant.objects.filter(outbox=Outbox.SCHEDULED, due_at__lte=now)
+                      .order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
+    claimed = [pk for pk in candidates
+               if Variant.objects.filter(pk=pk, outbox=Outbox.SCHEDULED)
+               .update(outbox=Outbox.PUBLISHING, claimed_at=now, claimed_by=worker)]
+    variants = list(Variant.objects.filter(pk__in=claimed).select_related("post"))
+    _settle_posts({v.post_id for v in variants})
+    return variants
+
+
+def outgoing(variant: Variant) -> Outgoing:
+    media = tuple(OutgoingMedia(m.file.path, m.kind, m.alt)  # type: ignore[arg-type]
+                  for m in variant.media.all())
+    return Outgoing(variant.text, variant.link, media)
+
+
+def publish_claimed(
+    variant: Variant, publisher: Publisher, worker: str,
+    clock: Callable[[], datetime] = timezone.now,
+) -> Attempt:
+    """Publish one claimed variant: the attempt is on record before the network is called."""
+    attempt = Attempt.objects.create(variant=variant, worker=worker, started_at=clock())
+    try:
+        receipt = publisher.publish(outgoing(variant), key=variant.key)
+    except ConnectorError as error:
+        if error.permanent and not error.sent:
+            outcome = Attempt.Outcome.FAILED
+        elif error.sent:
+            outcome = Attempt.Outcome.UNCONFIRMED
+        else:
+            outcome = Attempt.Outcome.RETRY
+        return finish(attempt, outcome, detail=str(error), now=clock())
+    except Exception as error:  # anything unexpected may have happened after sending
+        return finish(attempt, Attempt.Outcome.UNCONFIRMED, detail=repr(error), now=clock())
+    return finish(attempt, Attempt.Outcome.PUBLISHED, receipt=receipt, now=clock())
+
+
+def finish(
+    attempt: Attempt, outcome: Attempt.Outcome, *, now: datetime, receipt: Receipt | None = None,
+    detail: str = "",
+) -> Attempt:
+    """Record an attempt's outcome on the attempt and its variant."""
+    with transaction.atomic():
+        variant = Variant.objects.select_for_update().get(pk=attempt.variant_id)
+        attempt.outcome, attempt.finished_at, attempt.detail = outcome, now, detail[:5_000]
+        attempt.save(update_fields=["outcome", "finished_at", "detail"])
+        _apply(variant, outcome, now, receipt, detail)
+        variant.save()
+    _settle_posts({variant.post_id})
+    return attempt
+
+
+def _apply(variant: Variant, outcome: str, now: datetime, receipt: Receipt | None,
+           detail: str) -> None:
+    variant.claimed_at, variant.claimed_by = None, ""
+    if outcome == Attempt.Outcome.PUBLISHED and receipt is not None:
+        variant.outbox, variant.published_at = Outbox.PUBLISHED, now
+        variant.external_id, variant.external_url = receipt.external_id, receipt.url
+        variant.error = ""
+    elif outcome == Attempt.Outcome.UNCONFIRMED:
+        variant.outbox, variant.error = Outbox.UNCONFIRMED, detail[:5_000]
+    elif outcome == Attempt.Outcome.RETRY and variant.retries < MAX_RETRIES:
+        variant.outbox = Outbox.SCHEDULED
+        variant.due_at = now + RETRY_BACKOFF * (2 ** variant.retries)
+        variant.retries += 1
+        variant.error = detail[:5_000]
+    else:
+        variant.outbox, variant.error = Outbox.FAILED, detail[:5_000]
+
+
+def reconcile(variant: Variant, publisher: Publisher, now: datetime) -> str:
+    """Settle an unconfirmed variant by asking the network whether it has the post."""
+    try:
+        receipt = publisher.find(variant.key)
+    except ConnectorError as error:
+        return f"not yet: {error}"  # ask again on the next sweep
+    attempt = Attempt.objects.create(variant=variant, worker="reconcile", started_at=now)
+    if receipt is not None:
+        finish(attempt, Attempt.Outcome.PUBLISHED, receipt=receipt, now=now,
+               detail="found on the network")
+        return "published"
+    # The network does not have it: sending again (with the same key) cannot duplicate.
+    finish(attempt, Attempt.Outcome.RETRY, now=now, detail="not found on the network")
+    return "rescheduled"
+
+
+def recover(now: datetime) -> dict[str, int]:
+    """After a crash: settle variants whose worker died while holding them."""
+    stale = Variant.objects.filter(outbox=Outbox.PUBLISHING, claimed_at__lt=now - STALE_CLAIM)
+    counts = {"unconfirmed": 0, "rescheduled": 0}
+    for variant in stale:
+        pending = variant.attempts.filter(outcome=Attempt.Outcome.PENDING).exists()
+        # An attempt on record means the call may have been made: never send blindly.
+        target = Outbox.UNCONFIRMED if pending else Outbox.SCHEDULED
+        changed = Variant.objects.filter(pk=variant.pk, outbox=Outbox.PUBLISHING,
+                                         claimed_at=variant.claimed_at).update(
+            outbox=target, claimed_at=None, claimed_by="")
+        if changed:
+            variant.attempts.filter(outcome=Attempt.Outcome.PENDING).update(
+                outcome=Attempt.Outcome.UNCONFIRMED, finished_at=now,
+                detail="the worker stopped during the call")
+            counts["unconfirmed" if pending else "rescheduled"] += changed
+            _settle_posts({variant.post_id})
+    return counts
+
+
+def sweep_missed(now: datetime) -> list[Post]:
+    """Posts whose time came before they were approved and scheduled: tell their authors."""
+    waiting = Post.objects.filter(state__in=[State.DRAFT, State.IN_REVIEW, State.APPROVED],
+                                  publish_at__lte=now).exclude(events__event="missed")
+    missed = []
+    for post in waiting.select_related("author"):
+        _event(post, "missed", None, f"not approved and scheduled by {post.publish_at}")
+        missed.append(post)
+    return missed
+
+
+def _settle_posts(post_ids: Iterable[int]) -> None:
+    """A post's state follows its variants' once it is in the outbox."""
+    outbox_phase = [State.SCHEDULED, State.PUBLISHING, State.PUBLISHED, State.FAILED,
+                    State.UNCONFIRMED]
+    for post in Post.objects.filter(pk__in=list(post_ids), state__in=outbox_phase):
+        state = _post_state([v.outbox for v in post.variants.all()])
+        if state and state != post.state:
+            Post.objects.filter(pk=post.pk).update(state=state)
+
+
+def _post_state(outboxes: list[str]) -> State | None:
+    if not outboxes:
+        return None
+    if all(o == Outbox.PUBLISHED for o in outboxes):
+        return State.PUBLISHED
+    if Outbox.PUBLISHING in outboxes:
+        return State.PUBLISHING
+    if Outbox.UNCONFIRMED in outboxes:
+        return State.UNCONFIRMED
+    if Outbox.FAILED in outboxes and Outbox.SCHEDULED not in outboxes:
+        return State.FAILED
+    if Outbox.PUBLISHED in outboxes:
+        return State.PUBLISHING  # some channels done, others waiting for a retry
+    return State.SCHEDULED
