@@ -55,7 +55,7 @@ class FakeNetwork:
         self.posts.setdefault(key, post)
         return Receipt(f"id-{key[:8]}", f"https://social.example/{key[:8]}")
 
-    def find(self, key: str) -> Receipt | None:
+    def find(self, post: Outgoing, *, key: str) -> Receipt | None:
         return Receipt(f"id-{key[:8]}") if key in self.posts else None
 
     def delete(self, external_id: str) -> None:

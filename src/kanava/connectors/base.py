@@ -54,8 +54,8 @@ class Publisher(Protocol):
         """Publish once; ``key`` makes a repeated call with the same key harmless."""
         ...
 
-    def find(self, key: str) -> Receipt | None:
-        """The post published with ``key``, if the network has it (for reconciliation)."""
+    def find(self, post: Outgoing, *, key: str) -> Receipt | None:
+        """The post, if the network has it: how an unconfirmed publish is settled."""
         ...
 
     def delete(self, external_id: str) -> None: ...

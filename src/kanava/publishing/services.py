@@ -266,7 +266,7 @@ def _apply(variant: Variant, outcome: str, now: datetime, receipt: Receipt | Non
 def reconcile(variant: Variant, publisher: Publisher, now: datetime) -> str:
     """Settle an unconfirmed variant by asking the network whether it has the post."""
     try:
-        receipt = publisher.find(variant.key)
+        receipt = publisher.find(outgoing(variant), key=variant.key)
     except ConnectorError as error:
         return f"not yet: {error}"  # ask again on the next sweep
     attempt = Attempt.objects.create(variant=variant, worker="reconcile", started_at=now)

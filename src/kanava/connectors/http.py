@@ -1,0 +1,72 @@
+"""The one HTTP seam of every connector: timeouts, User-Agent, and errors that carry
+the retry decision.
+
+Tests hand in an ``httpx`` transport or point a connector at a local server; nothing
+here is patched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from kanava import __version__
+from kanava.connectors.base import ConnectorError
+
+USER_AGENT = f"Kanava/{__version__} (self-hosted social media workbench)"
+TIMEOUT = httpx.Timeout(20.0, connect=5.0)
+# After a request was sent, these answers may mean that the server did the work anyway
+# (a proxy gave up waiting): a publish is then unconfirmed, never blindly repeated.
+MAYBE_DONE = frozenset({500, 502, 504})
+TRY_AGAIN = frozenset({408, 425, 429, 503})
+
+
+def client(
+    base_url: str, headers: Mapping[str, str] | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    return httpx.Client(base_url=base_url, headers={"User-Agent": USER_AGENT, **(headers or {})},
+                        timeout=TIMEOUT, transport=transport, follow_redirects=False)
+
+
+def call(session: httpx.Client, method: str, url: str, *, writes: bool,
+         **options: Any) -> httpx.Response:
+    """Send one request; a failure becomes ConnectorError saying whether it may have acted.
+
+    ``writes``: the request changes something on the network (a publish, a delete).
+    """
+    try:
+        response = session.request(method, url, **options)
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
+        raise ConnectorError(f"{method} {url}: cannot connect: {error}", permanent=False) from error
+    except httpx.TransportError as error:  # sent, then the answer was lost
+        raise ConnectorError(f"{method} {url}: no answer: {error!r}", permanent=False,
+                             sent=writes) from error
+    raise_for_response(response, writes=writes)
+    return response
+
+
+def raise_for_response(response: httpx.Response, *, writes: bool) -> None:
+    """ConnectorError for an answer that is not a success."""
+    status = response.status_code
+    if response.is_success:
+        return
+    detail = f"{response.request.method} {response.request.url.path}: HTTP {status}: " \
+             f"{_reason(response)}"
+    if status in TRY_AGAIN:
+        raise ConnectorError(detail, permanent=False)
+    if status in MAYBE_DONE or status >= 500:
+        raise ConnectorError(detail, permanent=False, sent=writes and status in MAYBE_DONE)
+    raise ConnectorError(detail, permanent=True)  # refused: token, permissions, content
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    if isinstance(body, dict):
+        return str(body.get("error") or body.get("message") or body)[:300]
+    return str(body)[:300]

@@ -1,0 +1,88 @@
+"""Publishing to a Mastodon server through its REST API (docs.joinmastodon.org).
+
+- media: ``POST /api/v2/media`` (multipart ``file`` and ``description``, the alt text);
+- post: ``POST /api/v1/statuses`` with ``status``, ``media_ids[]``, ``visibility`` and
+  the ``Idempotency-Key`` header, so a repeated request makes no second post;
+- look-up: the account's own recent statuses (``GET /api/v1/accounts/verify_credentials``,
+  then ``GET /api/v1/accounts/:id/statuses``), compared by their text;
+- delete: ``DELETE /api/v1/statuses/:id``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kanava.connectors import http
+from kanava.connectors.base import Outgoing, OutgoingMedia, Receipt
+
+LOOKBACK = 40  # the most statuses one page returns
+_TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"<br\s*/?>|</p>\s*<p>", re.IGNORECASE)
+
+
+class MastodonPublisher:
+    """One account on one server, with its access token (scope ``write:statuses``)."""
+
+    def __init__(self, base_url: str, token: str,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.session = http.client(base_url.rstrip("/"),
+                                   {"Authorization": f"Bearer {token}"}, transport)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def publish(self, post: Outgoing, *, key: str) -> Receipt:
+        media_ids = [self._upload(item) for item in post.media]
+        data: dict[str, Any] = {"status": status_text(post), "visibility": "public"}
+        if media_ids:
+            data["media_ids[]"] = media_ids
+        response = http.call(self.session, "POST", "/api/v1/statuses", writes=True, data=data,
+                             headers={"Idempotency-Key": key})
+        return _receipt(response.json())
+
+    def _upload(self, item: OutgoingMedia) -> str:
+        path = Path(item.path)
+        with path.open("rb") as handle:
+            response = http.call(self.session, "POST", "/api/v2/media", writes=True,
+                                 files={"file": (path.name, handle)},
+                                 data={"description": item.alt})
+        return str(response.json()["id"])
+
+    def find(self, post: Outgoing, *, key: str) -> Receipt | None:
+        me = http.call(self.session, "GET", "/api/v1/accounts/verify_credentials",
+                       writes=False).json()
+        statuses = http.call(self.session, "GET", f"/api/v1/accounts/{me['id']}/statuses",
+                             writes=False, params={"limit": LOOKBACK}).json()
+        wanted = _comparable(status_text(post))
+        for status in statuses:
+            if _comparable(plain_text(str(status.get("content", "")))) == wanted:
+                return _receipt(status)
+        return None
+
+    def delete(self, external_id: str) -> None:
+        http.call(self.session, "DELETE", f"/api/v1/statuses/{external_id}", writes=True)
+
+
+def status_text(post: Outgoing) -> str:
+    """The status as sent: the text, and the link after it unless the text holds it."""
+    if post.link and post.link not in post.text:
+        return f"{post.text}\n\n{post.link}".strip()
+    return post.text
+
+
+def plain_text(content: str) -> str:
+    """A status's HTML content as text."""
+    return html.unescape(_TAG.sub("", _BREAK.sub("\n", content)))
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _receipt(status: dict[str, Any]) -> Receipt:
+    return Receipt(str(status["id"]), str(status.get("url") or status.get("uri") or ""))
