@@ -58,6 +58,9 @@ class FakeNetwork:
     def find(self, post: Outgoing, *, key: str) -> Receipt | None:
         return Receipt(f"id-{key[:8]}") if key in self.posts else None
 
+    def close(self) -> None:
+        pass
+
     def delete(self, external_id: str) -> None:
         self.posts = {k: v for k, v in self.posts.items() if not external_id.endswith(k[:8])}
 

@@ -66,7 +66,7 @@ def test_the_in_process_consumer_runs_queued_tasks(cast: Cast) -> None:
     from kanava.planstore.tasks import prerender_pdf
 
     queue.huey.flush()
-    consumer = start_in_process()
+    consumer = start_in_process(outbox=False)
     try:
         result = prerender_pdf(cast.plan.latest().pk)
         assert result.get(blocking=True, timeout=60) is True

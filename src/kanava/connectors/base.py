@@ -60,6 +60,10 @@ class Publisher(Protocol):
 
     def delete(self, external_id: str) -> None: ...
 
+    def close(self) -> None:
+        """Let go of connections; the publisher is not used after this."""
+        ...
+
 
 @dataclass(frozen=True)
 class Limits:

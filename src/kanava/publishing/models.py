@@ -146,3 +146,29 @@ class PostEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class Connection(models.Model):
+    """The network account behind one channel of the plan, with its tokens sealed."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("connected")
+        BROKEN = "broken", _("needs reconnecting")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="connections")
+    channel = models.CharField(max_length=100)  # a channel id of the plan
+    network = models.CharField(max_length=30)
+    base_url = models.URLField(max_length=500, blank=True)  # a Mastodon server, a blog…
+    account = models.CharField(_("account"), max_length=300, blank=True)
+    sealed = models.TextField(blank=True)  # publishing.secrets.seal(tokens)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    problem = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "channel"],
+                                               name="one_connection_per_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} ({self.network})"
