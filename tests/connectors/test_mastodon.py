@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -66,8 +67,9 @@ def test_a_link_goes_after_the_text(alice: MastodonPublisher, server: str) -> No
 def test_find_settles_an_unconfirmed_publish(alice: MastodonPublisher) -> None:
     post = Outgoing("Tämä julkaistiin, vaikka vastaus katosi.")
     receipt = alice.publish(post, key="k-lost")
-    assert alice.find(post, key="k-lost") == receipt
-    assert alice.find(Outgoing("Tätä ei koskaan lähetetty."), key="k-never") is None
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    assert alice.find(post, key="k-lost", since=since) == receipt
+    assert alice.find(Outgoing("Tätä ei koskaan lähetetty."), key="k-never", since=since) is None
 
 
 def test_delete_removes_the_status(alice: MastodonPublisher, server: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -55,7 +56,7 @@ class FakeNetwork:
         self.posts.setdefault(key, post)
         return Receipt(f"id-{key[:8]}", f"https://social.example/{key[:8]}")
 
-    def find(self, post: Outgoing, *, key: str) -> Receipt | None:
+    def find(self, post: Outgoing, *, key: str, since: datetime) -> Receipt | None:
         return Receipt(f"id-{key[:8]}") if key in self.posts else None
 
     def close(self) -> None:

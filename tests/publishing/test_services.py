@@ -148,9 +148,9 @@ def test_a_worker_that_died_mid_call_leaves_an_unconfirmed_variant(team: Team) -
     _scheduled(team, GOOD)
     masto, bsky = services.claim_due(LATER, "w1")
     Attempt.objects.create(variant=masto, worker="w1", started_at=LATER)  # then SIGKILL
-    assert services.recover(LATER + timedelta(minutes=5)) == {"unconfirmed": 0,
+    assert services.recover(LATER + timedelta(minutes=1)) == {"unconfirmed": 0,
                                                              "rescheduled": 0}
-    counts = services.recover(LATER + timedelta(minutes=11))
+    counts = services.recover(LATER + timedelta(minutes=3))
     assert counts == {"unconfirmed": 1, "rescheduled": 1}
     assert Variant.objects.get(pk=masto.pk).outbox == "unconfirmed"
     assert Variant.objects.get(pk=bsky.pk).outbox == "scheduled"

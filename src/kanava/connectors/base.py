@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, Protocol
 
 
@@ -54,8 +55,9 @@ class Publisher(Protocol):
         """Publish once; ``key`` makes a repeated call with the same key harmless."""
         ...
 
-    def find(self, post: Outgoing, *, key: str) -> Receipt | None:
-        """The post, if the network has it: how an unconfirmed publish is settled."""
+    def find(self, post: Outgoing, *, key: str, since: datetime) -> Receipt | None:
+        """The post, if the network has it (published at ``since`` or later): how an
+        unconfirmed publish is settled."""
         ...
 
     def delete(self, external_id: str) -> None: ...

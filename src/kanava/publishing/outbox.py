@@ -63,7 +63,7 @@ class _Unavailable:
     def publish(self, post: Outgoing, *, key: str) -> Receipt:
         raise self.error
 
-    def find(self, post: Outgoing, *, key: str) -> Receipt | None:
+    def find(self, post: Outgoing, *, key: str, since: datetime) -> Receipt | None:
         raise self.error
 
     def delete(self, external_id: str) -> None:
@@ -86,7 +86,7 @@ class OutboxRunner:
     def tick(self) -> int:
         """One look at the outbox; returns how many variants it published or tried."""
         now = self.clock()
-        services.recover(now)
+        recovered = services.recover(now)
         claimed = services.claim_due(now, self.name, self.batch)
         if self.threads <= 1 or len(claimed) == 1:
             for variant in claimed:
@@ -94,7 +94,8 @@ class OutboxRunner:
         elif claimed:
             with ThreadPoolExecutor(min(self.threads, len(claimed))) as pool:
                 list(pool.map(self._publish, claimed))
-        if self._reconciled is None or now - self._reconciled >= RECONCILE_EVERY:
+        if (recovered["unconfirmed"] or self._reconciled is None
+                or now - self._reconciled >= RECONCILE_EVERY):
             self._reconcile(now)
             self._reconciled = now
         if self._swept is None or now - self._swept >= SWEEP_EVERY:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +30,6 @@ from kanava.publishing.workflow import State, WorkflowError
 Outbox = Variant.Outbox
 MAX_RETRIES = 5
 RETRY_BACKOFF = timedelta(minutes=1)  # doubled at every retry
-STALE_CLAIM = timedelta(minutes=10)  # a claim this old belongs to a worker that died
 User = Any  # the project's user model
 
 
@@ -265,8 +265,10 @@ def _apply(variant: Variant, outcome: str, now: datetime, receipt: Receipt | Non
 
 def reconcile(variant: Variant, publisher: Publisher, now: datetime) -> str:
     """Settle an unconfirmed variant by asking the network whether it has the post."""
+    first = variant.attempts.order_by("started_at").first()
+    since = first.started_at if first else now
     try:
-        receipt = publisher.find(outgoing(variant), key=variant.key)
+        receipt = publisher.find(outgoing(variant), key=variant.key, since=since)
     except ConnectorError as error:
         return f"not yet: {error}"  # ask again on the next sweep
     attempt = Attempt.objects.create(variant=variant, worker="reconcile", started_at=now)
@@ -281,7 +283,8 @@ def reconcile(variant: Variant, publisher: Publisher, now: datetime) -> str:
 
 def recover(now: datetime) -> dict[str, int]:
     """After a crash: settle variants whose worker died while holding them."""
-    stale = Variant.objects.filter(outbox=Outbox.PUBLISHING, claimed_at__lt=now - STALE_CLAIM)
+    stale_after = timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+    stale = Variant.objects.filter(outbox=Outbox.PUBLISHING, claimed_at__lt=now - stale_after)
     counts = {"unconfirmed": 0, "rescheduled": 0}
     for variant in stale:
         pending = variant.attempts.filter(outcome=Attempt.Outcome.PENDING).exists()

@@ -28,6 +28,8 @@ VARIABLES: dict[str, str] = {
     "KANAVA_LOGIN_ATTEMPTS": "Failed sign-ins allowed per address and per user name in 15 minutes.",
     "KANAVA_REDIS_URL": "Redis for the background queue, e.g. redis://127.0.0.1:6379/0.",
     "KANAVA_PROXY_COUNT": "Reverse proxies in front of Kanava (their X-Forwarded-For is trusted).",
+    "KANAVA_OUTBOX_STALE_SECONDS": "Seconds after which a claimed post whose worker went silent "
+                                   "is settled by another worker.",
 }
 
 

@@ -104,6 +104,9 @@ LOGIN_ATTEMPTS = env_int("KANAVA_LOGIN_ATTEMPTS", 10)
 #: Reverse proxies in front of Kanava: the client's address is then taken from
 #: X-Forwarded-For (the entry the nearest trusted proxy added), not REMOTE_ADDR.
 PROXY_COUNT = env_int("KANAVA_PROXY_COUNT", 0)
+# Longer than any network call can take (connectors time out after 20 s), so a claim
+# this old belongs to a worker that stopped.
+OUTBOX_STALE_SECONDS = env_int("KANAVA_OUTBOX_STALE_SECONDS", 120)
 
 # Languages: the whole interface exists in these four.
 LANGUAGE_CODE = "en"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ import httpx
 from kanava.connectors import http
 from kanava.connectors.base import Outgoing, OutgoingMedia, Receipt
 
-LOOKBACK = 40  # the most statuses one page returns
+PAGE = 40  # the most statuses one page returns
+MAX_PAGES = 25  # look back at most a thousand statuses
+CLOCK_SKEW = timedelta(minutes=5)  # the server's clock and ours may differ a little
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p>", re.IGNORECASE)
 
@@ -53,15 +56,20 @@ class MastodonPublisher:
                                  data={"description": item.alt})
         return str(response.json()["id"])
 
-    def find(self, post: Outgoing, *, key: str) -> Receipt | None:
+    def find(self, post: Outgoing, *, key: str, since: datetime) -> Receipt | None:
         me = http.call(self.session, "GET", "/api/v1/accounts/verify_credentials",
                        writes=False).json()
-        statuses = http.call(self.session, "GET", f"/api/v1/accounts/{me['id']}/statuses",
-                             writes=False, params={"limit": LOOKBACK}).json()
         wanted = _comparable(status_text(post))
-        for status in statuses:
-            if _comparable(plain_text(str(status.get("content", "")))) == wanted:
-                return _receipt(status)
+        params: dict[str, Any] = {"limit": PAGE}
+        for _ in range(MAX_PAGES):
+            statuses = http.call(self.session, "GET", f"/api/v1/accounts/{me['id']}/statuses",
+                                 writes=False, params=params).json()
+            for status in statuses:
+                if _comparable(plain_text(str(status.get("content", "")))) == wanted:
+                    return _receipt(status)
+            if not statuses or _created(statuses[-1]) < since - CLOCK_SKEW:
+                return None
+            params["max_id"] = statuses[-1]["id"]
         return None
 
     def delete(self, external_id: str) -> None:
@@ -82,6 +90,11 @@ def plain_text(content: str) -> str:
 
 def _comparable(text: str) -> str:
     return " ".join(text.split())
+
+
+def _created(status: dict[str, Any]) -> datetime:
+    moment = datetime.fromisoformat(str(status["created_at"]).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _receipt(status: dict[str, Any]) -> Receipt:
