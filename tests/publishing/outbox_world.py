@@ -71,6 +71,7 @@ def _when(text: str | None) -> datetime | None:
 class World:
     root: Path
     stale_seconds: int = 3
+    fast: bool = False  # the benchmark's fast stand-in instead of mastodon-mock
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     server: str = ""
 
@@ -87,10 +88,14 @@ class World:
                        check=True, capture_output=True)
         port = free_port()
         mock = Path(sys.executable).with_name("mastodon_mock")
+        command = ([sys.executable, "-m", "tests.publishing.fast_mastodon", str(port)]
+                   if self.fast else
+                   [str(mock), "serve", "--in-memory", "--port", str(port), "--log-level",
+                    "warning"])
         log = (self.root / "mastodon.log").open("wb")
         self.processes.append(subprocess.Popen(
-            [str(mock), "serve", "--in-memory", "--port", str(port), "--log-level", "warning"],
-            cwd=self.root, stdout=log, stderr=subprocess.STDOUT))
+            command, cwd=Path(__file__).resolve().parents[2] if self.fast else self.root,
+            stdout=log, stderr=subprocess.STDOUT))
         self.server = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -141,7 +146,7 @@ class World:
         """The text of every status on the server's account, oldest last."""
         headers = {"Authorization": f"Bearer {TOKEN}"}
         me = httpx.get(f"{self.server}/api/v1/accounts/verify_credentials",
-                       headers=headers).json()
+                       headers=headers, timeout=30).json()
         texts: list[str] = []
         max_id = None
         while True:

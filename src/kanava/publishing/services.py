@@ -9,6 +9,7 @@ sending again blindly.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -192,14 +193,22 @@ def _event(post: Post, event: str, actor: User | None, note: str = "") -> None:
 
 
 def claim_due(now: datetime, worker: str, limit: int = 50) -> list[Variant]:
-    """Take up to ``limit`` due variants for this worker; each is won by one worker only."""
+    """Take up to ``limit`` due variants for this worker; each is won by one worker only.
+
+    One conditional UPDATE claims them: a row another worker took meanwhile no longer
+    matches ``outbox = scheduled``. The claim's own token tells which rows this one won.
+    """
     candidates = list(Variant.objects.filter(outbox=Outbox.SCHEDULED, due_at__lte=now)
                       .order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
-    claimed = [pk for pk in candidates
-               if Variant.objects.filter(pk=pk, outbox=Outbox.SCHEDULED)
-               .update(outbox=Outbox.PUBLISHING, claimed_at=now, claimed_by=worker)]
-    variants = list(Variant.objects.filter(pk__in=claimed).select_related("post"))
-    _settle_posts({v.post_id for v in variants})
+    if not candidates:
+        return []
+    token = f"{worker}/{uuid.uuid4().hex[:12]}"[:100]
+    Variant.objects.filter(pk__in=candidates, outbox=Outbox.SCHEDULED).update(
+        outbox=Outbox.PUBLISHING, claimed_at=now, claimed_by=token)
+    variants = list(Variant.objects.filter(claimed_by=token, outbox=Outbox.PUBLISHING)
+                    .select_related("post").prefetch_related("media").order_by("due_at", "pk"))
+    Post.objects.filter(pk__in={v.post_id for v in variants}, state=State.SCHEDULED).update(
+        state=State.PUBLISHING)
     return variants
 
 
@@ -211,9 +220,13 @@ def outgoing(variant: Variant) -> Outgoing:
 
 def publish_claimed(
     variant: Variant, publisher: Publisher, worker: str,
-    clock: Callable[[], datetime] = timezone.now,
+    clock: Callable[[], datetime] = timezone.now, *, settle: bool = True,
 ) -> Attempt:
-    """Publish one claimed variant: the attempt is on record before the network is called."""
+    """Publish one claimed variant: the attempt is on record before the network is called.
+
+    ``settle=False`` leaves the post's state to a later :func:`settle_posts` (the outbox
+    loop settles a whole batch at once).
+    """
     attempt = Attempt.objects.create(variant=variant, worker=worker, started_at=clock())
     try:
         receipt = publisher.publish(outgoing(variant), key=variant.key)
@@ -224,25 +237,41 @@ def publish_claimed(
             outcome = Attempt.Outcome.UNCONFIRMED
         else:
             outcome = Attempt.Outcome.RETRY
-        return finish(attempt, outcome, detail=str(error), now=clock())
+        return finish(attempt, outcome, detail=str(error), now=clock(), variant=variant,
+                      settle=settle)
     except Exception as error:  # anything unexpected may have happened after sending
-        return finish(attempt, Attempt.Outcome.UNCONFIRMED, detail=repr(error), now=clock())
-    return finish(attempt, Attempt.Outcome.PUBLISHED, receipt=receipt, now=clock())
+        return finish(attempt, Attempt.Outcome.UNCONFIRMED, detail=repr(error), now=clock(),
+                      variant=variant, settle=settle)
+    return finish(attempt, Attempt.Outcome.PUBLISHED, receipt=receipt, now=clock(),
+                  variant=variant, settle=settle)
 
 
 def finish(
     attempt: Attempt, outcome: Attempt.Outcome, *, now: datetime, receipt: Receipt | None = None,
-    detail: str = "",
+    detail: str = "", variant: Variant | None = None, settle: bool = True,
 ) -> Attempt:
-    """Record an attempt's outcome on the attempt and its variant."""
+    """Record an attempt's outcome on the attempt and its variant.
+
+    The variant changes only while it is still in the state and claim it was read in:
+    if a recovery took it meanwhile, the recovery's outcome stands and reconciliation
+    settles it.
+    """
     with transaction.atomic():
-        variant = Variant.objects.select_for_update().get(pk=attempt.variant_id)
+        if variant is None:
+            variant = Variant.objects.select_for_update().get(pk=attempt.variant_id)
         attempt.outcome, attempt.finished_at, attempt.detail = outcome, now, detail[:5_000]
         attempt.save(update_fields=["outcome", "finished_at", "detail"])
+        seen = {"outbox": variant.outbox, "claimed_by": variant.claimed_by}
         _apply(variant, outcome, now, receipt, detail)
-        variant.save()
-    _settle_posts({variant.post_id})
+        Variant.objects.filter(pk=variant.pk, **seen).update(
+            **{name: getattr(variant, name) for name in OUTBOX_FIELDS})
+    if settle:
+        settle_posts({variant.post_id})
     return attempt
+
+
+OUTBOX_FIELDS = ["outbox", "due_at", "claimed_at", "claimed_by", "retries", "external_id",
+                 "external_url", "published_at", "error"]
 
 
 def _apply(variant: Variant, outcome: str, now: datetime, receipt: Receipt | None,
@@ -298,7 +327,7 @@ def recover(now: datetime) -> dict[str, int]:
                 outcome=Attempt.Outcome.UNCONFIRMED, finished_at=now,
                 detail="the worker stopped during the call")
             counts["unconfirmed" if pending else "rescheduled"] += changed
-            _settle_posts({variant.post_id})
+            settle_posts({variant.post_id})
     return counts
 
 
@@ -313,14 +342,21 @@ def sweep_missed(now: datetime) -> list[Post]:
     return missed
 
 
-def _settle_posts(post_ids: Iterable[int]) -> None:
+def settle_posts(post_ids: Iterable[int]) -> None:
     """A post's state follows its variants' once it is in the outbox."""
+    outboxes: dict[int, list[str]] = {}
+    for post_id, outbox in Variant.objects.filter(post_id__in=list(post_ids)).values_list(
+            "post_id", "outbox"):
+        outboxes.setdefault(post_id, []).append(outbox)
+    by_state: dict[State, list[int]] = {}
+    for post_id, found in outboxes.items():
+        if state := _post_state(found):
+            by_state.setdefault(state, []).append(post_id)
     outbox_phase = [State.SCHEDULED, State.PUBLISHING, State.PUBLISHED, State.FAILED,
                     State.UNCONFIRMED]
-    for post in Post.objects.filter(pk__in=list(post_ids), state__in=outbox_phase):
-        state = _post_state([v.outbox for v in post.variants.all()])
-        if state and state != post.state:
-            Post.objects.filter(pk=post.pk).update(state=state)
+    for state, ids in by_state.items():
+        Post.objects.filter(pk__in=ids, state__in=outbox_phase).exclude(state=state).update(
+            state=state)
 
 
 def _post_state(outboxes: list[str]) -> State | None:
