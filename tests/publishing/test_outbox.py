@@ -104,3 +104,27 @@ def test_the_outbox_thread_publishes_on_time(team: Team, mastodon: str) -> None:
     assert variant.outbox == "published"
     assert variant.published_at is not None
     assert (variant.published_at - due).total_seconds() < 5
+
+
+@pytest.mark.django_db
+def test_a_due_post_is_published_to_bluesky(team: Team) -> None:
+    from tests.connectors.fake_pds import HANDLE, PASSWORD, FakePds
+
+    pds = FakePds()
+    try:
+        Connection.objects.create(
+            organization=team.organization, channel="bsky", network="bluesky",
+            base_url=pds.url, account=HANDLE, sealed=secrets.seal({"app_password": PASSWORD}))
+        post = services.create_post(team.organization, team.editor,
+                                    [VariantInput("bsky", "bluesky", "Kirjasto aukeaa! 📚")],
+                                    publish_at=LATER)
+        services.submit(post, team.editor)
+        services.approve(post, team.lead, "lead", now=NOW)
+        services.schedule(post, team.lead, now=NOW)
+        OutboxRunner(name="test", clock=lambda: LATER, threads=1).tick()
+        variant = Variant.objects.get()
+        assert variant.outbox == "published", variant.error
+        assert list(pds.records) == [variant.key]
+        assert variant.external_url.endswith(f"/post/{variant.key}")
+    finally:
+        pds.stop()

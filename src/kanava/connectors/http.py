@@ -78,5 +78,6 @@ def _reason(response: httpx.Response) -> str:
     except ValueError:
         return response.text[:300]
     if isinstance(body, dict):
-        return str(body.get("error") or body.get("message") or body)[:300]
+        parts = [str(body[k]) for k in ("error", "message", "error_description") if body.get(k)]
+        return (": ".join(parts) or str(body))[:300]
     return str(body)[:300]

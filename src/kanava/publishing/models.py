@@ -7,8 +7,6 @@ records what came back (see services.py).
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -22,7 +20,11 @@ MAX_TEXT_CHARS = 70_000  # above every network's limit; the checks say which one
 
 
 def new_key() -> str:
-    return uuid.uuid4().hex
+    """A key for one variant's publish: a TID, which Bluesky takes as a record key and
+    Mastodon as an Idempotency-Key."""
+    from kanava.connectors.bluesky.publisher import new_tid
+
+    return new_tid()
 
 
 class Post(models.Model):

@@ -50,6 +50,11 @@ def connected_publisher(variant: Variant) -> Publisher:
         from kanava.connectors.mastodon.publisher import MastodonPublisher
 
         return MastodonPublisher(connection.base_url, str(tokens["access_token"]))
+    if connection.network == "bluesky":
+        from kanava.connectors.bluesky.publisher import DEFAULT_SERVICE, BlueskyPublisher
+
+        return BlueskyPublisher(connection.account, str(tokens["app_password"]),
+                                connection.base_url or DEFAULT_SERVICE)
     raise ConnectorError(f"publishing to {connection.network} is not available yet",
                          permanent=True)
 
