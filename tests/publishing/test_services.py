@@ -197,3 +197,14 @@ def test_workers_claiming_at_once_never_share_a_variant(team: Team) -> None:
         claimed = list(pool.map(claim, ["w1", "w2", "w3", "w4"]))
     everything = [pk for batch in claimed for pk in batch]
     assert len(everything) == len(set(everything)) == 30
+
+
+def test_a_rate_limit_moves_the_retry_to_when_the_network_allows(
+    team: Team, network: FakeNetwork,
+) -> None:
+    _scheduled(team, GOOD[:1])
+    reset = LATER + timedelta(minutes=15)
+    network.fail_with = ConnectorError("429", permanent=False, retry_after=reset)
+    [attempt] = _publish_due(network)
+    assert attempt.outcome == "retry"
+    assert Variant.objects.get().due_at == reset

@@ -18,10 +18,12 @@ class ConnectorError(Exception):
     unconfirmed and looked up.
     """
 
-    def __init__(self, message: str, *, permanent: bool, sent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool, sent: bool = False,
+                 retry_after: datetime | None = None) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.sent = sent
+        self.retry_after = retry_after  # when the network says it will take calls again
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ here is patched.
 from __future__ import annotations
 
 import functools
+import json
 import ssl
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import certifi
@@ -66,10 +69,58 @@ def raise_for_response(response: httpx.Response, *, writes: bool) -> None:
     detail = f"{response.request.method} {response.request.url.path}: HTTP {status}: " \
              f"{_reason(response)}"
     if status in TRY_AGAIN:
-        raise ConnectorError(detail, permanent=False)
+        raise ConnectorError(detail, permanent=False, retry_after=retry_after(response))
     if status in MAYBE_DONE or status >= 500:
         raise ConnectorError(detail, permanent=False, sent=writes and status in MAYBE_DONE)
     raise ConnectorError(detail, permanent=True)  # refused: token, permissions, content
+
+
+# Each network family tells when its limit resets in its own header and format.
+_RESET_HEADERS = ("x-ratelimit-reset",  # Mastodon: ISO 8601 time
+                  "ratelimit-reset",  # Bluesky (IETF draft): Unix seconds
+                  "x-rate-limit-reset")  # X: Unix seconds
+MAX_WAIT = timedelta(days=1)
+
+
+def retry_after(response: httpx.Response, now: datetime | None = None) -> datetime | None:
+    """When the network will take calls again, from its rate-limit headers, if it says."""
+    now = now or datetime.now(UTC)
+    found = [_moment(response.headers[name], now) for name in (*_RESET_HEADERS, "retry-after")
+             if name in response.headers]
+    found += [_facebook_regain(response, now)]
+    moments = [moment for moment in found if moment is not None]
+    return min(max(moments), now + MAX_WAIT) if moments else None
+
+
+def _moment(value: str, now: datetime) -> datetime | None:
+    value = value.strip()
+    if value.isdigit():
+        number = int(value)
+        # A small number is a delay in seconds (Retry-After), a large one a Unix time.
+        return now + timedelta(seconds=number) if number < 10**9 else datetime.fromtimestamp(
+            number, UTC)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _facebook_regain(response: httpx.Response, now: datetime) -> datetime | None:
+    """Meta's X-Business-Use-Case-Usage: minutes until access is regained, per business."""
+    raw = response.headers.get("x-business-use-case-usage")
+    if not raw:
+        return None
+    try:
+        usage = json.loads(raw)
+        minutes = max(int(entry.get("estimated_time_to_regain_access", 0))
+                      for entries in usage.values() for entry in entries)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return now + timedelta(minutes=minutes) if minutes else None
 
 
 def _reason(response: httpx.Response) -> str:

@@ -238,7 +238,7 @@ def publish_claimed(
         else:
             outcome = Attempt.Outcome.RETRY
         return finish(attempt, outcome, detail=str(error), now=clock(), variant=variant,
-                      settle=settle)
+                      settle=settle, not_before=error.retry_after)
     except Exception as error:  # anything unexpected may have happened after sending
         return finish(attempt, Attempt.Outcome.UNCONFIRMED, detail=repr(error), now=clock(),
                       variant=variant, settle=settle)
@@ -249,6 +249,7 @@ def publish_claimed(
 def finish(
     attempt: Attempt, outcome: Attempt.Outcome, *, now: datetime, receipt: Receipt | None = None,
     detail: str = "", variant: Variant | None = None, settle: bool = True,
+    not_before: datetime | None = None,
 ) -> Attempt:
     """Record an attempt's outcome on the attempt and its variant.
 
@@ -263,6 +264,8 @@ def finish(
         attempt.save(update_fields=["outcome", "finished_at", "detail"])
         seen = {"outbox": variant.outbox, "claimed_by": variant.claimed_by}
         _apply(variant, outcome, now, receipt, detail)
+        if outcome == Attempt.Outcome.RETRY and not_before and variant.due_at:
+            variant.due_at = max(variant.due_at, not_before)  # the network's own word
         Variant.objects.filter(pk=variant.pk, **seen).update(
             **{name: getattr(variant, name) for name in OUTBOX_FIELDS})
     if settle:
