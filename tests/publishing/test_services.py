@@ -208,3 +208,24 @@ def test_a_rate_limit_moves_the_retry_to_when_the_network_allows(
     [attempt] = _publish_due(network)
     assert attempt.outcome == "retry"
     assert Variant.objects.get().due_at == reset
+
+
+def test_a_csv_calendar_becomes_drafts_and_its_bad_rows_are_reported(team: Team) -> None:
+    from pathlib import Path
+
+    from kanava.planstore.services import do_import_plan
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "en-company.yaml"
+    plan = do_import_plan(team.organization, team.lead, example.read_text(encoding="utf-8"))
+    data = (b"publish_at,channels,text,theme\n"
+            b"2026-12-01 09:30,facebook linkedin,New field test results. What do you think?,"
+            b"field-tests\n"
+            b"2026-12-02 09:30,tiktok,Not a channel of the plan,\n")
+    drafts, problems = services.import_calendar(team.organization, team.editor, data,
+                                                plan=plan)
+    [draft] = drafts
+    assert draft.state == State.DRAFT
+    assert draft.theme == "field-tests"
+    assert sorted(draft.variants.values_list("channel", "network")) == [
+        ("facebook", "facebook"), ("linkedin", "linkedin")]
+    assert [(p.line, p.column) for p in problems] == [(3, "channels")]

@@ -24,7 +24,7 @@ from kanava.accounts.models import Organization
 from kanava.connectors.base import ConnectorError, Outgoing, OutgoingMedia, Publisher, Receipt
 from kanava.i18n import N_
 from kanava.planstore.models import PlanDocument
-from kanava.publishing import checks, workflow
+from kanava.publishing import calendar_csv, checks, workflow
 from kanava.publishing.models import Attempt, Post, PostEvent, Variant
 from kanava.publishing.workflow import State, WorkflowError
 
@@ -93,6 +93,42 @@ def edit_post(
         locked.save()
         _event(locked, "edited", actor)
     return locked
+
+
+def import_calendar(
+    organization: Organization, author: User | None, data: bytes, *,
+    plan: PlanDocument | None = None,
+) -> tuple[list[Post], list[calendar_csv.Problem]]:
+    """Create a draft for every good row of a CSV calendar; return the drafts and the
+    problems of the bad rows (nothing good is dropped because of a bad row)."""
+    channels, themes = _plan_channels(plan)
+    calendar = calendar_csv.read_calendar(data, channels=channels, themes=themes,
+                                          time_zone=organization.timezone or "UTC")
+    created = []
+    with transaction.atomic():
+        for planned in calendar.posts:
+            variants = [VariantInput(v.channel, channels[v.channel], v.text, v.link)
+                        for v in planned.variants]
+            created.append(create_post(
+                organization, author, variants, title=planned.title, campaign=planned.campaign,
+                theme=planned.theme, marketing=planned.marketing,
+                publish_at=planned.publish_at, plan=plan))
+    return created, calendar.problems
+
+
+def _plan_channels(plan: PlanDocument | None) -> tuple[dict[str, str], list[str]]:
+    """The plan's channels (id → network) and theme ids, from its latest version."""
+    version = plan.latest() if plan else None
+    if version is None:
+        return {}, []
+    from kanava.plans.loader import PlanLoadError, load_text
+
+    try:
+        loaded = load_text(version.text)
+    except PlanLoadError:
+        return {}, []
+    themes = [theme.id for theme in loaded.plan.content.themes]
+    return {c.id: c.network for c in loaded.plan.channels}, themes
 
 
 def _replace_variants(post: Post, variants: Sequence[VariantInput]) -> None:
