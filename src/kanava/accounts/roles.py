@@ -26,6 +26,8 @@ class Action(StrEnum):
     APPROVE_PLAN = "approve_plan"    # approve a plan version
     MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove members
     MANAGE_ORGANIZATION = "manage_organization"  # name, time zone, language
+    WRITE_POST = "write_post"        # write posts, send them for review, import a calendar
+    APPROVE_POST = "approve_post"    # approve and schedule posts
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -35,6 +37,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.APPROVE_PLAN: frozenset({Role.OWNER, Role.LEAD}),
     Action.MANAGE_MEMBERS: frozenset({Role.OWNER}),
     Action.MANAGE_ORGANIZATION: frozenset({Role.OWNER}),
+    Action.WRITE_POST: frozenset({Role.OWNER, Role.LEAD, Role.EDITOR}),
+    Action.APPROVE_POST: frozenset({Role.OWNER, Role.LEAD}),
 }
 
 

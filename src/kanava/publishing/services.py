@@ -101,7 +101,7 @@ def import_calendar(
 ) -> tuple[list[Post], list[calendar_csv.Problem]]:
     """Create a draft for every good row of a CSV calendar; return the drafts and the
     problems of the bad rows (nothing good is dropped because of a bad row)."""
-    channels, themes = _plan_channels(plan)
+    channels, themes = plan_channels(plan)
     calendar = calendar_csv.read_calendar(data, channels=channels, themes=themes,
                                           time_zone=organization.timezone or "UTC")
     created = []
@@ -116,7 +116,7 @@ def import_calendar(
     return created, calendar.problems
 
 
-def _plan_channels(plan: PlanDocument | None) -> tuple[dict[str, str], list[str]]:
+def plan_channels(plan: PlanDocument | None) -> tuple[dict[str, str], list[str]]:
     """The plan's channels (id → network) and theme ids, from its latest version."""
     version = plan.latest() if plan else None
     if version is None:

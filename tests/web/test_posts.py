@@ -1,0 +1,107 @@
+"""Posts in the workbench, through the fixed cast: who may write, approve and see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from kanava.publishing.models import Post
+from kanava.publishing.workflow import State
+from tests.web.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name: str, **kwargs: object) -> str:
+    return reverse(name, kwargs={"org": "acme", **kwargs})
+
+
+def _write(cast: Cast, who: str = "editor", **fields: str) -> Post:
+    data = {"title": "Field test", "publish_at": "2030-06-01T09:30", "campaign": "",
+            "theme": "field-tests", "text_facebook": "New field results. What do you think?",
+            "text_linkedin": "Our field test results are out.", **fields}
+    response = cast.client(who).post(_url("post-new"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Post.objects.latest("pk")
+
+
+def test_an_editor_writes_a_post_for_the_plans_channels(cast: Cast) -> None:
+    post = _write(cast)
+    assert post.state == State.DRAFT
+    assert post.author == cast.users["editor"]
+    assert sorted(post.variants.values_list("channel", "network")) == [
+        ("facebook", "facebook"), ("linkedin", "linkedin")]
+    assert post.publish_at == datetime(2030, 6, 1, 9, 30, tzinfo=ZoneInfo("Europe/Helsinki"))
+    page = cast.client("viewer").get(_url("post-list")).content.decode()
+    assert "Field test" in page
+
+
+def test_a_viewer_cannot_write_and_an_outsider_sees_nothing(cast: Cast) -> None:
+    assert cast.client("viewer").get(_url("post-new")).status_code == 403
+    assert cast.client("expert").post(_url("post-new"), {}).status_code == 403
+    post = _write(cast)
+    assert cast.client("outsider").get(_url("post-detail", post=post.pk)).status_code == 404
+    assert cast.client("outsider").get(_url("post-list")).status_code == 404
+    assert cast.client("anonymous").get(_url("post-list")).status_code == 302
+
+
+def test_a_post_for_no_channel_is_refused(cast: Cast) -> None:
+    response = cast.client("editor").post(_url("post-new"), {"title": "Empty"})
+    assert response.status_code == 200
+    assert "Write the post for at least one channel." in response.content.decode()
+
+
+def test_an_editor_cannot_approve_their_own_post_but_a_lead_can(cast: Cast) -> None:
+    post = _write(cast)
+    editor, lead = cast.client("editor"), cast.client("lead")
+    editor.post(_url("post-action", post=post.pk, action="submit"))
+    assert editor.post(_url("post-action", post=post.pk, action="approve")).status_code == 403
+    lead.post(_url("post-action", post=post.pk, action="approve"))
+    lead.post(_url("post-action", post=post.pk, action="schedule"))
+    post.refresh_from_db()
+    assert post.state == State.SCHEDULED
+    assert post.approved_by == cast.users["lead"]
+
+
+def test_the_detail_shows_the_networks_count_and_blocking_findings(cast: Cast) -> None:
+    post = _write(cast, text_facebook="TODO: write this", text_linkedin="")
+    page = cast.client("lead").get(_url("post-detail", post=post.pk)).content.decode()
+    assert "&quot;TODO&quot; is still in the text." in page
+    assert "16 of 63206" in page
+    cast.client("editor").post(_url("post-action", post=post.pk, action="submit"))
+    response = cast.client("lead").post(_url("post-action", post=post.pk, action="approve"),
+                                        follow=True)
+    assert "errors that block publishing" in response.content.decode()
+    post.refresh_from_db()
+    assert post.state == State.IN_REVIEW
+
+
+def test_untrusted_text_is_escaped(cast: Cast) -> None:
+    post = _write(cast, text_facebook="<script>alert(1)</script> Hei?", text_linkedin="")
+    page = cast.client("viewer").get(_url("post-detail", post=post.pk)).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_csv_calendar_imports_good_rows_and_lists_bad_ones(cast: Cast) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = (b"publish_at;channels;text\n"
+            b"2030-06-02 10:00;facebook;Summer opening hours. Questions?\n"
+            b"someday;facebook;Bad date\n")
+    upload = SimpleUploadedFile("kalenteri.csv", data, content_type="text/csv")
+    response = cast.client("editor").post(_url("calendar-import"), {"file": upload})
+    page = response.content.decode()
+    assert "1 draft was created." in page
+    assert "kalenteri.csv:3: publish_at:" in page
+    assert Post.objects.filter(organization=cast.organization).count() == 1
+
+
+def test_the_pages_read_in_finnish(cast: Cast) -> None:
+    client = cast.client("editor")
+    client.cookies["django_language"] = "fi"
+    page = client.get(_url("post-list"), HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert "Julkaisut" in page
