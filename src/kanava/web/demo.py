@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -65,7 +66,65 @@ def load_demo() -> list[tuple[str, str, str]]:
         if not organization.plans.exists():
             text = (examples_dir() / demo.example).read_text(encoding="utf-8")
             do_import_plan(organization, users["lead"], text, demo.example)
+        if not organization.posts.exists():
+            _posts(organization, users, DEMO_POSTS[demo.slug])
     return [(name, DEMO_PASSWORD, str(role.label)) for name, _full, role in PEOPLE]
+
+
+#: (title, theme, days ahead, state to reach, {channel: text}) per demo organization.
+DemoPost = tuple[str, str, int, str, dict[str, str]]
+DEMO_POSTS: dict[str, list[DemoPost]] = {
+    "jarvela": [
+        ("Kirjaston aukioloajat", "arki", 14, "scheduled", {
+            "facebook": "Pääkirjasto on joulukuussa auki myös sunnuntaisin klo 12–16. "
+                        "Mitä toivoisitte sunnuntaiaukioloon?",
+            "bluesky": "Pääkirjasto auki joulukuun sunnuntaisin klo 12–16 📚"}),
+        ("Valtuuston päätökset", "paatokset", 21, "in_review", {
+            "facebook": "Valtuusto päätti maanantaina uuden uimahallin rakentamisesta. "
+                        "Kysy meiltä, vastaamme tänään klo 16 asti!"}),
+        ("Joulutervehdys", "ihmiset", 30, "draft", {
+            "facebook": "TODO: joulutervehdys ja kuva kaupungintalolta"}),
+    ],
+    "husbanken": [
+        ("Startlån", "ordninger", 14, "scheduled", {
+            "facebook": "Lurer du på om du kan få startlån? Vi svarer på spørsmål i "
+                        "kommentarfeltet hele dagen.",
+            "x": "Startlån: slik søker du, trinn for trinn. Spør oss gjerne!"}),
+        ("Bostøtte i desember", "regelendringer", 21, "in_review", {
+            "facebook": "Bostøtten utbetales 18. desember. Har du spørsmål om din sak?"}),
+    ],
+    "kuura": [
+        ("Winter field test", "field-tests", 14, "scheduled", {
+            "facebook": "Our jackets spent a week at -30 °C in Lapland. What should we "
+                        "test next?",
+            "linkedin": "Field test results: how our winter range held up at -30 °C."}),
+        ("Repair café", "care-repair", 21, "draft", {
+            "facebook": "Bring your worn Kuura gear to our repair café on Saturday!"}),
+    ],
+}
+
+
+def _posts(organization: Organization, users: dict[str, object],
+           posts: list[DemoPost]) -> None:
+    """A few posts in different states, so the workbench has something to show."""
+    from django.utils import timezone
+
+    from kanava.publishing import services
+    from kanava.publishing.services import VariantInput, plan_channels
+
+    plan = organization.plans.first()
+    channels, _themes = plan_channels(plan)
+    for title, theme, days, state, texts in posts:
+        variants = [VariantInput(c, channels[c], t) for c, t in texts.items() if c in channels]
+        post = services.create_post(
+            organization, users["editor"], variants, title=title, theme=theme, plan=plan,
+            publish_at=timezone.now().replace(minute=0, second=0, microsecond=0)
+            + timedelta(days=days))
+        if state != "draft":
+            post = services.submit(post, users["editor"])
+        if state == "scheduled":
+            post = services.approve(post, users["lead"], "lead")
+            services.schedule(post, users["lead"])
 
 
 def _user(username: str, full_name: str) -> object:

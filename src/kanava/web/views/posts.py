@@ -25,6 +25,11 @@ from kanava.publishing.models import MAX_TEXT_CHARS, Post
 from kanava.publishing.workflow import STATE_NAMES, State, WorkflowError
 from kanava.web.access import member_view
 
+EVENTS = {"created": gettext_lazy("written"), "edited": gettext_lazy("changed"),
+          "submit": gettext_lazy("sent for review"), "approve": gettext_lazy("approved"),
+          "request_changes": gettext_lazy("changes asked for"),
+          "schedule": gettext_lazy("scheduled"),
+          "missed": gettext_lazy("missed its time: not approved and scheduled")}
 ACTIONS = {"submit": Action.WRITE_POST, "request_changes": Action.APPROVE_POST,
            "approve": Action.APPROVE_POST, "schedule": Action.APPROVE_POST}
 MAX_CSV_BYTES = 5_000_000
@@ -128,7 +133,8 @@ def post_detail(request: HttpRequest, organization: Organization, role: str,
     state = State(found.state)
     return render(request, "kanava/post_detail.html", {
         "post": found, "variants": variants, "state_name": _(STATE_NAMES[state]),
-        "events": found.events.select_related("actor"),
+        "events": [(event, EVENTS.get(event.event, event.event))
+                   for event in found.events.select_related("actor")],
         "actions": _actions(state, role, found, request.user)})
 
 
