@@ -33,7 +33,7 @@ import django
 django.setup()
 from django.db import transaction
 from kanava.accounts.services import do_create_organization, do_create_user
-from kanava.publishing import secrets
+from kanava.publishing import sealing
 from kanava.publishing.models import Connection, Post, Variant
 
 count, due = int(sys.argv[1]), datetime.fromisoformat(sys.argv[2])
@@ -42,7 +42,7 @@ user = do_create_user("bench", "bench@example.org", "bench-password-1")
 organization = do_create_organization(user, "Bench", slug="bench")
 for n in range(channels):
     Connection.objects.create(organization=organization, channel=f"c{n}", network="mastodon",
-                              base_url=server, sealed=secrets.seal({"access_token": "mock_token"}))
+                              base_url=server, sealed=sealing.seal({"access_token": "mock_token"}))
 with transaction.atomic():
     posts = Post.objects.bulk_create(
         Post(organization=organization, title=f"post {i}", state="scheduled", publish_at=due,

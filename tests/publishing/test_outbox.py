@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from mastodon_mock.testing.server import MockServer
 
-from kanava.publishing import secrets, services
+from kanava.publishing import sealing, services
 from kanava.publishing.models import Connection, Post, Variant
 from kanava.publishing.outbox import OutboxRunner, start_thread
 from kanava.publishing.services import VariantInput
@@ -32,7 +32,7 @@ def mastodon() -> Iterator[str]:
 def _connect(team: Team, server: str, channel: str = "masto") -> Connection:
     return Connection.objects.create(
         organization=team.organization, channel=channel, network="mastodon", base_url=server,
-        account="@alice", sealed=secrets.seal({"access_token": "alice_token"}))
+        account="@alice", sealed=sealing.seal({"access_token": "alice_token"}))
 
 
 def _schedule(team: Team, text: str, at: datetime, now: datetime,
@@ -76,14 +76,14 @@ def test_a_channel_without_an_account_fails_with_a_reason(team: Team) -> None:
 def test_tokens_are_sealed_at_rest(team: Team, mastodon: str) -> None:
     connection = _connect(team, mastodon)
     assert "alice_token" not in connection.sealed
-    assert secrets.unseal(connection.sealed) == {"access_token": "alice_token"}
+    assert sealing.unseal(connection.sealed) == {"access_token": "alice_token"}
 
 
 def test_tokens_sealed_with_another_key_are_refused(settings: Any) -> None:
-    sealed = secrets.seal({"access_token": "x"})
+    sealed = sealing.seal({"access_token": "x"})
     settings.SECRET_KEY = "another key entirely, long enough to be a key"  # noqa: S105
     with pytest.raises(ValueError, match="cannot be read"):
-        secrets.unseal(sealed)
+        sealing.unseal(sealed)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,7 +114,7 @@ def test_a_due_post_is_published_to_bluesky(team: Team) -> None:
     try:
         Connection.objects.create(
             organization=team.organization, channel="bsky", network="bluesky",
-            base_url=pds.url, account=HANDLE, sealed=secrets.seal({"app_password": PASSWORD}))
+            base_url=pds.url, account=HANDLE, sealed=sealing.seal({"app_password": PASSWORD}))
         post = services.create_post(team.organization, team.editor,
                                     [VariantInput("bsky", "bluesky", "Kirjasto aukeaa! 📚")],
                                     publish_at=LATER)

@@ -105,3 +105,34 @@ def test_the_pages_read_in_finnish(cast: Cast) -> None:
     client.cookies["django_language"] = "fi"
     page = client.get(_url("post-list"), HTTP_ACCEPT_LANGUAGE="fi").content.decode()
     assert "Julkaisut" in page
+
+
+def test_the_calendar_and_feeds_need_the_secret_address(cast: Cast) -> None:
+    from kanava.publishing.models import FeedToken, Variant
+
+    post = _write(cast)
+    page = cast.client("viewer").get(_url("feed-addresses")).content.decode()
+    token = FeedToken.objects.get(organization=cast.organization).token
+    assert f"calendar.ics?token={token}" in page
+    anonymous = cast.client("anonymous")
+    assert anonymous.get(_url("calendar-feed")).status_code == 404
+    assert anonymous.get(_url("calendar-feed") + "?token=wrong").status_code == 404
+    cast.client("editor").post(_url("post-action", post=post.pk, action="submit"))
+    ics = anonymous.get(_url("calendar-feed") + f"?token={token}")
+    assert ics["Content-Type"].startswith("text/calendar")
+    body = ics.content.decode()
+    assert "BEGIN:VEVENT" in body
+    assert "SUMMARY:Field test" in body
+    assert "DTSTART:20300601T063000Z" in body
+    variant = post.variants.get(channel="facebook")
+    Variant.objects.filter(pk=variant.pk).update(
+        outbox="published", published_at=post.publish_at,
+        external_url="https://facebook.example/1")
+    atom = anonymous.get(reverse("published-feed", kwargs={"org": "acme", "kind": "atom"})
+                         + f"?token={token}")
+    assert b"https://facebook.example/1" in atom.content
+    rss = anonymous.get(reverse("published-feed", kwargs={"org": "acme", "kind": "rss"})
+                        + f"?token={token}")
+    assert b"<rss" in rss.content
+    other = FeedToken.objects.create(organization=cast.other)
+    assert anonymous.get(_url("calendar-feed") + f"?token={other.token}").status_code == 404

@@ -7,6 +7,8 @@ records what came back (see services.py).
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -25,6 +27,10 @@ def new_key() -> str:
     from kanava.connectors.bluesky.publisher import new_tid
 
     return new_tid()
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Post(models.Model):
@@ -163,7 +169,7 @@ class Connection(models.Model):
     network = models.CharField(max_length=30)
     base_url = models.URLField(max_length=500, blank=True)  # a Mastodon server, a blog…
     account = models.CharField(_("account"), max_length=300, blank=True)
-    sealed = models.TextField(blank=True)  # publishing.secrets.seal(tokens)
+    sealed = models.TextField(blank=True)  # publishing.sealing.seal(tokens)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     problem = models.TextField(blank=True)
     created = models.DateTimeField(default=timezone.now)
@@ -174,3 +180,12 @@ class Connection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} ({self.network})"
+
+
+class FeedToken(models.Model):
+    """The secret in the addresses of an organization's calendar and published feeds."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE,
+                                        related_name="feed_token")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created = models.DateTimeField(default=timezone.now)

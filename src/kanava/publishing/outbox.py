@@ -21,7 +21,7 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from kanava.connectors.base import ConnectorError, Outgoing, Publisher, Receipt
-from kanava.publishing import secrets, services
+from kanava.publishing import sealing, services
 from kanava.publishing.models import Connection, Variant
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def connected_publisher(variant: Variant) -> Publisher:
     if connection.status != Connection.Status.ACTIVE:
         raise ConnectorError(f"the account of {variant.channel} needs reconnecting: "
                              f"{connection.problem}", permanent=True)
-    tokens = secrets.unseal(connection.sealed)
+    tokens = sealing.unseal(connection.sealed)
     if connection.network == "mastodon":
         from kanava.connectors.mastodon.publisher import MastodonPublisher
 

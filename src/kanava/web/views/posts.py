@@ -3,14 +3,15 @@ approve and schedule; import a calendar from CSV. Thin over publishing.services.
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -20,8 +21,8 @@ from kanava.accounts.models import Organization
 from kanava.accounts.roles import Action, can
 from kanava.connectors import registry
 from kanava.planstore.models import PlanDocument
-from kanava.publishing import services
-from kanava.publishing.models import MAX_TEXT_CHARS, Post
+from kanava.publishing import feeds, services
+from kanava.publishing.models import MAX_TEXT_CHARS, FeedToken, Post, Variant
 from kanava.publishing.workflow import STATE_NAMES, State, WorkflowError
 from kanava.web.access import member_view
 
@@ -193,7 +194,53 @@ def calendar_import(request: HttpRequest, organization: Organization,
     return render(request, "kanava/calendar_import.html", {"form": form, "problems": problems})
 
 
+def _feed_organization(request: HttpRequest, org: str) -> Organization:
+    """The organization whose feed token is in the address; 404 for anything else."""
+    token = request.GET.get("token", "")
+    found = FeedToken.objects.filter(organization__slug=org).select_related(
+        "organization").first()
+    if found is None or not token or not hmac.compare_digest(found.token, token):
+        raise Http404
+    return found.organization
+
+
+def calendar_feed(request: HttpRequest, org: str) -> HttpResponse:
+    organization = _feed_organization(request, org)
+    posts = organization.posts.exclude(state=State.DRAFT).prefetch_related("variants")
+    data = feeds.calendar(posts, organization.name, request.get_host().split(":")[0])
+    return HttpResponse(data, content_type="text/calendar; charset=utf-8")
+
+
+def published_feed(request: HttpRequest, org: str, kind: str) -> HttpResponse:
+    if kind not in ("atom", "rss"):
+        raise Http404
+    organization = _feed_organization(request, org)
+    variants = (Variant.objects.filter(post__organization=organization, outbox="published")
+                .select_related("post").order_by("-published_at")[:100])
+    link = request.build_absolute_uri(reverse("post-list", kwargs={"org": organization.slug}))
+    data = feeds.published(variants, organization.name, link, kind)
+    kinds = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+    return HttpResponse(data, content_type=f"{kinds[kind]}; charset=utf-8")
+
+
+@member_view(Action.VIEW)
+def feed_addresses(request: HttpRequest, organization: Organization, role: str) -> HttpResponse:
+    token, _created = FeedToken.objects.get_or_create(organization=organization)
+    query = f"?token={token.token}"
+    addresses = [(label, request.build_absolute_uri(reverse(name, kwargs=kwargs)) + query)
+                 for label, name, kwargs in (
+                     (_("Calendar (iCalendar)"), "calendar-feed", {"org": organization.slug}),
+                     (_("Published posts (Atom)"), "published-feed",
+                      {"org": organization.slug, "kind": "atom"}),
+                     (_("Published posts (RSS)"), "published-feed",
+                      {"org": organization.slug, "kind": "rss"}))]
+    return render(request, "kanava/feeds.html", {"addresses": addresses})
+
+
 urlpatterns = [
+    path("o/<slug:org>/posts/feeds/", feed_addresses, name="feed-addresses"),
+    path("o/<slug:org>/feeds/calendar.ics", calendar_feed, name="calendar-feed"),
+    path("o/<slug:org>/feeds/published.<str:kind>", published_feed, name="published-feed"),
     path("o/<slug:org>/posts/", post_list, name="post-list"),
     path("o/<slug:org>/posts/new/", post_new, name="post-new"),
     path("o/<slug:org>/posts/import/", calendar_import, name="calendar-import"),
