@@ -158,11 +158,20 @@ def test_a_worker_that_died_mid_call_leaves_an_unconfirmed_variant(team: Team) -
 
 
 def test_a_post_not_approved_in_time_is_reported_once(team: Team) -> None:
-    post = services.create_post(team.organization, team.editor, GOOD, publish_at=NOW)
+    from django.core import mail
+
+    team.organization.language, team.organization.timezone = "fi", "Europe/Helsinki"
+    team.organization.save()
+    post = services.create_post(team.organization, team.editor, GOOD, publish_at=NOW,
+                                title="Lukusali")
     services.submit(post, team.editor)
     assert services.sweep_missed(NOW + timedelta(minutes=1)) == [post]
     assert services.sweep_missed(NOW + timedelta(minutes=2)) == []
     assert Post.objects.get().state == State.IN_REVIEW  # kept, not published late
+    [message] = mail.outbox  # the author is told, once, in the organization's language
+    assert message.to == ["editor@example.org"]
+    assert message.subject == "Ei julkaistu: Lukusali"
+    assert "2026-11-23 11:00" in message.body
 
 
 def test_a_partly_published_post_is_still_publishing(team: Team, network: FakeNetwork) -> None:

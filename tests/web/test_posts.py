@@ -136,3 +136,43 @@ def test_the_calendar_and_feeds_need_the_secret_address(cast: Cast) -> None:
     assert b"<rss" in rss.content
     other = FeedToken.objects.create(organization=cast.other)
     assert anonymous.get(_url("calendar-feed") + f"?token={other.token}").status_code == 404
+
+
+def test_a_change_after_approval_goes_back_to_review(cast: Cast) -> None:
+    post = _write(cast)
+    editor, lead = cast.client("editor"), cast.client("lead")
+    editor.post(_url("post-action", post=post.pk, action="submit"))
+    lead.post(_url("post-action", post=post.pk, action="approve"))
+    lead.post(_url("post-action", post=post.pk, action="schedule"))
+    post.refresh_from_db()
+    form = editor.get(_url("post-edit", post=post.pk)).content.decode()
+    assert "New field results. What do you think?" in form
+    assert "Saving a change sends the post back to review." in form
+    response = editor.post(_url("post-edit", post=post.pk), {
+        "revision": post.revision, "title": "Field test", "publish_at": "2030-06-01T10:00",
+        "text_facebook": "Field results, corrected. What do you think?"})
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.state == State.IN_REVIEW
+    assert list(post.variants.values_list("channel", "outbox")) == [("facebook", "waiting")]
+
+
+def test_an_edit_of_a_stale_copy_is_refused_and_nothing_is_lost(cast: Cast) -> None:
+    post = _write(cast)
+    stale = post.revision
+    editor = cast.client("editor")
+    editor.post(_url("post-edit", post=post.pk), {"revision": stale, "title": "First",
+                                                 "text_facebook": "First change?"})
+    response = editor.post(_url("post-edit", post=post.pk), {
+        "revision": stale, "title": "Second", "text_facebook": "Second change?"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this post meanwhile" in page
+    assert "Second change?" in page  # what was typed is still in the form
+    post.refresh_from_db()
+    assert post.title == "First"
+
+
+def test_a_viewer_cannot_edit(cast: Cast) -> None:
+    post = _write(cast)
+    assert cast.client("viewer").get(_url("post-edit", post=post.pk)).status_code == 403

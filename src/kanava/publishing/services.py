@@ -14,15 +14,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from kanava.accounts.models import Organization
 from kanava.connectors.base import ConnectorError, Outgoing, OutgoingMedia, Publisher, Receipt
-from kanava.i18n import N_
+from kanava.i18n import N_, gettext
 from kanava.planstore.models import PlanDocument
 from kanava.publishing import calendar_csv, checks, workflow
 from kanava.publishing.models import Attempt, Post, PostEvent, Variant
@@ -375,10 +377,29 @@ def sweep_missed(now: datetime) -> list[Post]:
     waiting = Post.objects.filter(state__in=[State.DRAFT, State.IN_REVIEW, State.APPROVED],
                                   publish_at__lte=now).exclude(events__event="missed")
     missed = []
-    for post in waiting.select_related("author"):
+    for post in waiting.select_related("author", "organization"):
         _event(post, "missed", None, f"not approved and scheduled by {post.publish_at}")
+        _tell_author(post)
         missed.append(post)
     return missed
+
+
+def _tell_author(post: Post) -> None:
+    """E-mail the author, in their language, that the post did not go out."""
+    author = post.author
+    if author is None or not author.email or post.publish_at is None:
+        return
+    profile = getattr(author, "profile", None)
+    lang = (profile.language if profile else "") or post.organization.language
+    when = post.publish_at.astimezone(ZoneInfo(post.organization.timezone or "UTC"))
+    first = post.variants.first()
+    title = post.title or (first.text[:60] if first else "")
+    send_mail(
+        gettext(N_("Not published: {title}"), lang, title=title),
+        gettext(N_("The post \"{title}\" was due at {when:%Y-%m-%d %H:%M} but it was not "
+                   "approved and scheduled in time, so it was not published. Choose a new "
+                   "time and send it for approval again."), lang, title=title, when=when),
+        None, [author.email], fail_silently=True)
 
 
 def settle_posts(post_ids: Iterable[int]) -> None:

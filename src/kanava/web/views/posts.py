@@ -23,7 +23,7 @@ from kanava.connectors import registry
 from kanava.planstore.models import PlanDocument
 from kanava.publishing import feeds, services
 from kanava.publishing.models import MAX_TEXT_CHARS, FeedToken, Post, Variant
-from kanava.publishing.workflow import STATE_NAMES, State, WorkflowError
+from kanava.publishing.workflow import EDITABLE, STATE_NAMES, State, WorkflowError
 from kanava.web.access import member_view
 
 EVENTS = {"created": gettext_lazy("written"), "edited": gettext_lazy("changed"),
@@ -117,6 +117,49 @@ def post_new(request: HttpRequest, organization: Organization, role: str) -> Htt
                   {"form": form, "plan": plan, "channels": list(channels)})
 
 
+@member_view(Action.WRITE_POST)
+def post_edit(request: HttpRequest, organization: Organization, role: str,
+              post: int) -> HttpResponse:
+    found = get_object_or_404(Post, organization=organization, pk=post)
+    if State(found.state) not in EDITABLE:
+        messages.error(request, _("A post that is being published or was published cannot "
+                                  "be changed."))
+        return redirect("post-detail", org=organization.slug, post=found.pk)
+    channels, themes = services.plan_channels(found.plan or _plan(organization))
+    for variant in found.variants.all():  # a channel since dropped from the plan stays
+        channels.setdefault(variant.channel, variant.network)
+    form = PostForm(request.POST or None, channels=channels, themes=themes,
+                    initial=_initial(found, organization))
+    with timezone.override(_zone(organization)):
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
+        data = form.cleaned_data
+        try:
+            services.edit_post(found, request.user, revision=int(request.POST.get("revision", 0)),
+                               variants=form.variants(), title=data["title"],
+                               campaign=data["campaign"], theme=data["theme"],
+                               marketing=data["marketing"], publish_at=data.get("publish_at"))
+        except WorkflowError as error:
+            form.add_error(None, error.render(get_language()))
+        else:
+            messages.success(request, _("The post was saved."))
+            return redirect("post-detail", org=organization.slug, post=found.pk)
+    return render(request, "kanava/post_form.html", {
+        "form": form, "channels": list(channels), "post": found, "revision": found.revision})
+
+
+def _initial(post: Post, organization: Organization) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "title": post.title, "campaign": post.campaign, "theme": post.theme,
+        "marketing": post.marketing,
+        "publish_at": post.publish_at.astimezone(_zone(organization)) if post.publish_at
+        else None}
+    for variant in post.variants.all():
+        initial[f"text_{variant.channel}"] = variant.text
+        initial[f"link_{variant.channel}"] = variant.link
+    return initial
+
+
 @member_view(Action.VIEW)
 def post_detail(request: HttpRequest, organization: Organization, role: str,
                 post: int) -> HttpResponse:
@@ -136,7 +179,8 @@ def post_detail(request: HttpRequest, organization: Organization, role: str,
         "post": found, "variants": variants, "state_name": _(STATE_NAMES[state]),
         "events": [(event, EVENTS.get(event.event, event.event))
                    for event in found.events.select_related("actor")],
-        "actions": _actions(state, role, found, request.user)})
+        "actions": _actions(state, role, found, request.user),
+        "can_edit": state in EDITABLE and can(role, Action.WRITE_POST)})
 
 
 def _actions(state: State, role: str, post: Post, user: Any) -> list[tuple[str, str]]:
@@ -245,5 +289,6 @@ urlpatterns = [
     path("o/<slug:org>/posts/new/", post_new, name="post-new"),
     path("o/<slug:org>/posts/import/", calendar_import, name="calendar-import"),
     path("o/<slug:org>/posts/<int:post>/", post_detail, name="post-detail"),
+    path("o/<slug:org>/posts/<int:post>/edit/", post_edit, name="post-edit"),
     path("o/<slug:org>/posts/<int:post>/<str:action>/", post_action, name="post-action"),
 ]
