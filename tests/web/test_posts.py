@@ -176,3 +176,13 @@ def test_an_edit_of_a_stale_copy_is_refused_and_nothing_is_lost(cast: Cast) -> N
 def test_a_viewer_cannot_edit(cast: Cast) -> None:
     post = _write(cast)
     assert cast.client("viewer").get(_url("post-edit", post=post.pk)).status_code == 403
+
+
+def test_links_get_the_campaigns_tags_and_channels_their_plan_names(cast: Cast) -> None:
+    form = cast.client("editor").get(_url("post-new")).content.decode()
+    assert "Kuura Gear Talk (Facebook group) (facebook)" in form
+    post = _write(cast, campaign="Winter 2030", utm="on", text_linkedin="",
+                  link_facebook="https://kuura.example/field?lang=en")
+    link = post.variants.get(channel="facebook").link
+    assert link == ("https://kuura.example/field?lang=en&utm_source=facebook&utm_medium=social"
+                    "&utm_campaign=winter-2030&utm_content=facebook")

@@ -120,17 +120,29 @@ def import_calendar(
 
 def plan_channels(plan: PlanDocument | None) -> tuple[dict[str, str], list[str]]:
     """The plan's channels (id → network) and theme ids, from its latest version."""
+    loaded = _latest_plan(plan)
+    if loaded is None:
+        return {}, []
+    themes = [theme.id for theme in loaded.content.themes]
+    return {c.id: c.network for c in loaded.channels}, themes
+
+
+def plan_channel_names(plan: PlanDocument | None) -> dict[str, str]:
+    """The plan's channels, id → the name the plan gives them."""
+    loaded = _latest_plan(plan)
+    return {c.id: c.name for c in loaded.channels} if loaded else {}
+
+
+def _latest_plan(plan: PlanDocument | None) -> Any:
     version = plan.latest() if plan else None
     if version is None:
-        return {}, []
+        return None
     from kanava.plans.loader import PlanLoadError, load_text
 
     try:
-        loaded = load_text(version.text)
+        return load_text(version.text).plan
     except PlanLoadError:
-        return {}, []
-    themes = [theme.id for theme in loaded.plan.content.themes]
-    return {c.id: c.network for c in loaded.plan.channels}, themes
+        return None
 
 
 def _replace_variants(post: Post, variants: Sequence[VariantInput]) -> None:

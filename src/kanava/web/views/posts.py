@@ -21,7 +21,7 @@ from kanava.accounts.models import Organization
 from kanava.accounts.roles import Action, can
 from kanava.connectors import registry
 from kanava.planstore.models import PlanDocument
-from kanava.publishing import feeds, services
+from kanava.publishing import feeds, services, utm
 from kanava.publishing.models import MAX_TEXT_CHARS, FeedToken, Post, Variant
 from kanava.publishing.workflow import EDITABLE, STATE_NAMES, State, WorkflowError
 from kanava.web.access import member_view
@@ -51,9 +51,11 @@ class PostForm(forms.Form):
     theme = forms.ChoiceField(label=gettext_lazy("Theme"), required=False)
     marketing = forms.BooleanField(label=gettext_lazy("This post is marketing"),
                                    required=False)
+    utm = forms.BooleanField(label=gettext_lazy("Add the campaign's tags (UTM) to the links"),
+                             required=False, initial=True)
 
     def __init__(self, *args: Any, channels: dict[str, str], themes: list[str],
-                 **kwargs: Any) -> None:
+                 names: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.channels = channels
         theme = self.fields["theme"]
@@ -61,7 +63,8 @@ class PostForm(forms.Form):
         theme.choices = [("", "—"), *[(t, t) for t in themes]]
         for channel, network in channels.items():
             self.fields[f"text_{channel}"] = forms.CharField(
-                label=f"{channel} ({network})", required=False, max_length=MAX_TEXT_CHARS,
+                label=f"{(names or {}).get(channel, channel)} ({network})", required=False,
+                max_length=MAX_TEXT_CHARS,
                 widget=forms.Textarea(attrs={"rows": 4}))
             self.fields[f"link_{channel}"] = forms.URLField(
                 label=_("Link"), required=False, max_length=2_000, assume_scheme="https")
@@ -69,9 +72,16 @@ class PostForm(forms.Form):
     def variants(self) -> list[services.VariantInput]:
         data = self.cleaned_data
         return [services.VariantInput(channel, network, data[f"text_{channel}"],
-                                      data.get(f"link_{channel}") or "")
+                                      self._link(channel, network))
                 for channel, network in self.channels.items()
                 if data.get(f"text_{channel}", "").strip() or data.get(f"link_{channel}")]
+
+    def _link(self, channel: str, network: str) -> str:
+        link = self.cleaned_data.get(f"link_{channel}") or ""
+        campaign = self.cleaned_data.get("campaign") or ""
+        if link and campaign and self.cleaned_data.get("utm"):
+            return utm.tagged(link, campaign=campaign, network=network, channel=channel)
+        return link
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -101,7 +111,8 @@ def post_list(request: HttpRequest, organization: Organization, role: str) -> Ht
 def post_new(request: HttpRequest, organization: Organization, role: str) -> HttpResponse:
     plan = _plan(organization)
     channels, themes = services.plan_channels(plan)
-    form = PostForm(request.POST or None, channels=channels, themes=themes)
+    form = PostForm(request.POST or None, channels=channels, themes=themes,
+                    names=services.plan_channel_names(plan))
     with timezone.override(_zone(organization)):  # times are typed in the organization's zone
         valid = request.method == "POST" and form.is_valid()
     if valid:
@@ -129,6 +140,7 @@ def post_edit(request: HttpRequest, organization: Organization, role: str,
     for variant in found.variants.all():  # a channel since dropped from the plan stays
         channels.setdefault(variant.channel, variant.network)
     form = PostForm(request.POST or None, channels=channels, themes=themes,
+                    names=services.plan_channel_names(found.plan or _plan(organization)),
                     initial=_initial(found, organization))
     with timezone.override(_zone(organization)):
         valid = request.method == "POST" and form.is_valid()
