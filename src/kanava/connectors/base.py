@@ -26,6 +26,38 @@ class ConnectorError(Exception):
         self.retry_after = retry_after  # when the network says it will take calls again
 
 
+class LookupUnsupported(ConnectorError):
+    """The network offers no way to read back what was sent (an incoming webhook).
+
+    An unconfirmed publish to such a channel cannot be settled by a look-up: a person is
+    asked to check it, and it is never sent again on a guess.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    """What an OAuth token endpoint gave: kept sealed on the connection.
+
+    A refresh that returns no new refresh token keeps the stored one (``merged``): some
+    networks rotate refresh tokens, others hand out only a new access token.
+    """
+
+    access_token: str
+    refresh_token: str = ""
+    expires_at: datetime | None = None  # when the access token stops working
+    scope: str = ""
+
+    def merged(self, previous: TokenSet) -> TokenSet:
+        """This set, keeping the previous refresh token where this one has none."""
+        if self.refresh_token or not previous.refresh_token:
+            return self
+        return TokenSet(self.access_token, previous.refresh_token, self.expires_at,
+                        self.scope or previous.scope)
+
+
 @dataclass(frozen=True)
 class OutgoingMedia:
     path: str
