@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from kanava.accounts.models import Organization
@@ -27,6 +27,7 @@ from kanava.connectors.base import ConnectorError, Outgoing, OutgoingMedia, Publ
 from kanava.i18n import N_, gettext
 from kanava.planstore.models import PlanDocument
 from kanava.publishing import calendar_csv, checks, workflow
+from kanava.publishing.calendar import Cadence
 from kanava.publishing.models import Attempt, Post, PostEvent, Variant
 from kanava.publishing.workflow import State, WorkflowError
 
@@ -95,6 +96,71 @@ def edit_post(
         locked.save()
         _event(locked, "edited", actor)
     return locked
+
+
+MOVABLE = (State.DRAFT, State.IN_REVIEW, State.APPROVED, State.SCHEDULED)
+#: Moving these needs the right to approve: their time was part of what was approved.
+APPROVED_TIMES = (State.APPROVED, State.SCHEDULED)
+
+
+def reschedule(post: Post, actor: User | None, *, revision: int, publish_at: datetime,
+               now: datetime | None = None) -> Post:
+    """Move a post to another time (the calendar's drag and drop).
+
+    Only the time changes, so an approval stands; a scheduled post's variants move in
+    the outbox with it. A scheduled post cannot be moved into the past.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        if locked.revision != revision:
+            raise EditConflict(N_("Someone else saved this post meanwhile: reload it and "
+                                  "make your change again."))
+        state = State(locked.state)
+        if state not in MOVABLE:
+            raise WorkflowError(N_("A post whose state is {state} can no longer be moved."),
+                                state=state)
+        if state == State.SCHEDULED and publish_at <= now:
+            raise WorkflowError(N_("A scheduled post can only be moved to a time still "
+                                   "ahead."))
+        before = locked.publish_at
+        locked.publish_at = publish_at
+        locked.revision += 1
+        locked.updated = now
+        locked.save(update_fields=["publish_at", "revision", "updated"])
+        if state == State.SCHEDULED:
+            locked.variants.filter(outbox=Outbox.SCHEDULED).update(due_at=publish_at)
+        _event(locked, "rescheduled", actor,
+               f"{before.isoformat() if before else '—'} → {publish_at.isoformat()}")
+    return locked
+
+
+def plan_cadences(plan: PlanDocument | None) -> list[Cadence]:
+    """The planned interval of each active channel of the plan that has a cadence."""
+    loaded = _latest_plan(plan)
+    if loaded is None:
+        return []
+    return [Cadence.per_week(c.id, c.cadence.per_week()) for c in loaded.channels
+            if c.cadence is not None and c.status == "active"]
+
+
+def channel_times(organization: Organization, start: datetime,
+                  end: datetime) -> dict[str, list[datetime]]:
+    """Each channel's post times up to ``end``: in the span, and the last before it."""
+    counted = (Variant.objects.filter(post__organization=organization)
+               .exclude(outbox=Outbox.FAILED).exclude(post__state=State.FAILED)
+               .exclude(post__publish_at=None))
+    times: dict[str, list[datetime]] = {}
+    for channel, moment in counted.filter(post__publish_at__gte=start,
+                                          post__publish_at__lt=end).values_list(
+            "channel", "post__publish_at"):
+        if moment is not None:
+            times.setdefault(channel, []).append(moment)
+    before = (counted.filter(post__publish_at__lt=start).values("channel")
+              .annotate(last=Max("post__publish_at")))
+    for row in before:
+        times.setdefault(row["channel"], []).append(row["last"])
+    return times
 
 
 def import_calendar(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kanava.api.urls import urlpatterns as api
-from kanava.web.views import account, editing, members, plans, posts
+from kanava.web.views import account, calendar, editing, members, plans, posts
 
 urlpatterns = [*account.urlpatterns, *plans.urlpatterns, *editing.urlpatterns,
-               *members.urlpatterns, *posts.urlpatterns, *api]
+               *members.urlpatterns, *posts.urlpatterns, *calendar.urlpatterns, *api]

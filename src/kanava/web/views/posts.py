@@ -29,7 +29,7 @@ from kanava.web.access import member_view
 EVENTS = {"created": gettext_lazy("written"), "edited": gettext_lazy("changed"),
           "submit": gettext_lazy("sent for review"), "approve": gettext_lazy("approved"),
           "request_changes": gettext_lazy("changes asked for"),
-          "schedule": gettext_lazy("scheduled"),
+          "schedule": gettext_lazy("scheduled"), "rescheduled": gettext_lazy("moved"),
           "missed": gettext_lazy("missed its time: not approved and scheduled")}
 ACTIONS = {"submit": Action.WRITE_POST, "request_changes": Action.APPROVE_POST,
            "approve": Action.APPROVE_POST, "schedule": Action.APPROVE_POST}
