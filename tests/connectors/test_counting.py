@@ -60,8 +60,8 @@ def test_threads_counts_an_emoji_as_its_utf8_bytes() -> None:
 
 
 def test_linkedin_counts_its_escapes() -> None:
-    assert linkedin.escape("#kunta (uusi) @x") == r"\#kunta \(uusi\) \@x"
-    assert linkedin.length("#a") == 3
+    assert linkedin.escape("#kunta (uusi) @x") == r"#kunta \(uusi\) \@x"  # a hashtag stays
+    assert linkedin.length("(a)") == 5
 
 
 def test_urls_leave_trailing_punctuation_out() -> None:
@@ -70,5 +70,6 @@ def test_urls_leave_trailing_punctuation_out() -> None:
 
 
 def test_networks_without_limits_have_none() -> None:
-    assert registry.limits("wordpress") is None
+    assert registry.limits("newsletter") is None
+    assert registry.limits("wordpress") is not None
     assert registry.limits("mastodon") is mastodon.LIMITS

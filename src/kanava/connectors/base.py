@@ -49,13 +49,16 @@ class TokenSet:
     refresh_token: str = ""
     expires_at: datetime | None = None  # when the access token stops working
     scope: str = ""
+    # When the refresh token itself runs out (LinkedIn: a year after consent): the
+    # account must be connected again by then.
+    refresh_expires_at: datetime | None = None
 
     def merged(self, previous: TokenSet) -> TokenSet:
         """This set, keeping the previous refresh token where this one has none."""
         if self.refresh_token or not previous.refresh_token:
             return self
         return TokenSet(self.access_token, previous.refresh_token, self.expires_at,
-                        self.scope or previous.scope)
+                        self.scope or previous.scope, previous.refresh_expires_at)
 
 
 @dataclass(frozen=True)

@@ -50,15 +50,22 @@ def call(session: httpx.Client, method: str, url: str, *, writes: bool,
 
     ``writes``: the request changes something on the network (a publish, a delete).
     """
+    response = send(session, method, url, writes=writes, **options)
+    raise_for_response(response, writes=writes)
+    return response
+
+
+def send(session: httpx.Client, method: str, url: str, *, writes: bool,
+         **options: Any) -> httpx.Response:
+    """Send one request; only getting no answer becomes ConnectorError. For networks
+    whose error bodies, not their HTTP statuses, decide the retry (Meta's Graph API)."""
     try:
-        response = session.request(method, url, **options)
+        return session.request(method, url, **options)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
         raise ConnectorError(f"{method} {url}: cannot connect: {error}", permanent=False) from error
     except httpx.TransportError as error:  # sent, then the answer was lost
         raise ConnectorError(f"{method} {url}: no answer: {error!r}", permanent=False,
                              sent=writes) from error
-    raise_for_response(response, writes=writes)
-    return response
 
 
 def raise_for_response(response: httpx.Response, *, writes: bool) -> None:
@@ -129,6 +136,9 @@ def _reason(response: httpx.Response) -> str:
     except ValueError:
         return response.text[:300]
     if isinstance(body, dict):
-        parts = [str(body[k]) for k in ("error", "message", "error_description") if body.get(k)]
+        parts = [str(body[k]) for k in ("error", "message", "title", "detail",
+                                        "error_description") if body.get(k)]
+        parts += [str(e["message"]) for e in body.get("errors") or []  # X's list of errors
+                  if isinstance(e, dict) and e.get("message")]
         return (": ".join(parts) or str(body))[:300]
     return str(body)[:300]

@@ -6,7 +6,8 @@ import importlib
 
 from kanava.connectors.base import Limits
 
-WITH_LIMITS = ("bluesky", "facebook", "instagram", "linkedin", "mastodon", "threads", "x")
+WITH_LIMITS = ("bluesky", "chat", "facebook", "instagram", "linkedin", "mastodon", "threads",
+               "wordpress", "x")
 
 
 def limits(network: str) -> Limits | None:

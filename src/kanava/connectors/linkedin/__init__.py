@@ -8,11 +8,12 @@ from kanava.connectors.base import Limits
 
 # The Posts API's "little text format": these characters must be escaped with a
 # backslash in `commentary`, and the escapes count towards its 3,000 characters.
-_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+# Every reserved character but a "#" that starts a hashtag (a HashtagElement of little).
+_RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~]|(?<=\w)#|#(?!\w))")
 
 
 def escape(text: str) -> str:
-    """The text as LinkedIn's little text format needs it."""
+    """The text as LinkedIn's little text format needs it; #hashtags stay hashtags."""
     return _RESERVED.sub(r"\\\1", text)
 
 
