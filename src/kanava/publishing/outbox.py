@@ -21,7 +21,8 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from kanava.connectors.base import ConnectorError, Outgoing, Publisher, Receipt
-from kanava.publishing import sealing, services
+from kanava.publishing import connections as network_accounts
+from kanava.publishing import services
 from kanava.publishing.models import Connection, Variant
 
 log = logging.getLogger(__name__)
@@ -42,21 +43,7 @@ def connected_publisher(variant: Variant) -> Publisher:
     if connection is None:
         raise ConnectorError(f"no account is connected to the channel {variant.channel}",
                              permanent=True)
-    if connection.status != Connection.Status.ACTIVE:
-        raise ConnectorError(f"the account of {variant.channel} needs reconnecting: "
-                             f"{connection.problem}", permanent=True)
-    tokens = sealing.unseal(connection.sealed)
-    if connection.network == "mastodon":
-        from kanava.connectors.mastodon.publisher import MastodonPublisher
-
-        return MastodonPublisher(connection.base_url, str(tokens["access_token"]))
-    if connection.network == "bluesky":
-        from kanava.connectors.bluesky.publisher import DEFAULT_SERVICE, BlueskyPublisher
-
-        return BlueskyPublisher(connection.account, str(tokens["app_password"]),
-                                connection.base_url or DEFAULT_SERVICE)
-    raise ConnectorError(f"publishing to {connection.network} is not available yet",
-                         permanent=True)
+    return network_accounts.publisher(connection)
 
 
 class _Unavailable:

@@ -107,6 +107,12 @@ PROXY_COUNT = env_int("KANAVA_PROXY_COUNT", 0)
 # Longer than any network call can take (connectors time out after 20 s), so a claim
 # this old belongs to a worker that stopped.
 OUTBOX_STALE_SECONDS = env_int("KANAVA_OUTBOX_STALE_SECONDS", 120)
+# The OAuth apps an organization's accounts are connected through (docs/connectors.md).
+NETWORK_APPS = {
+    "x": (env_str("KANAVA_X_CLIENT_ID"), env_str("KANAVA_X_CLIENT_SECRET")),
+    "linkedin": (env_str("KANAVA_LINKEDIN_CLIENT_ID"), env_str("KANAVA_LINKEDIN_CLIENT_SECRET")),
+    "facebook": (env_str("KANAVA_FACEBOOK_APP_ID"), env_str("KANAVA_FACEBOOK_APP_SECRET")),
+}
 
 # Languages: the whole interface exists in these four.
 LANGUAGE_CODE = "en"
