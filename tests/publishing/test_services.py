@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from kanava.connectors.base import ConnectorError
+from kanava.accounts.services import do_create_user
+from kanava.connectors.base import ConnectorError, LookupUnsupported, Outgoing, Receipt
 from kanava.publishing import services
 from kanava.publishing.models import Attempt, Post, PostEvent, Variant
 from kanava.publishing.services import EditConflict, VariantInput
@@ -238,3 +241,80 @@ def test_a_csv_calendar_becomes_drafts_and_its_bad_rows_are_reported(team: Team)
     assert sorted(draft.variants.values_list("channel", "network")) == [
         ("facebook", "facebook"), ("linkedin", "linkedin")]
     assert [(p.line, p.column) for p in problems] == [(3, "channels")]
+
+
+class Webhook(FakeNetwork):
+    """A chat webhook: it cannot be asked whether a message arrived."""
+
+    def find(self, post: Outgoing, *, key: str, since: datetime) -> Receipt | None:
+        raise LookupUnsupported("a webhook cannot be read back")
+
+
+def test_an_unconfirmed_webhook_post_goes_to_a_person_never_sent_again(
+        team: Team, mailoutbox: list[Any]) -> None:
+    _scheduled(team, [VariantInput("slack", "chat", "Henkilöstöinfo tänään klo 14.")])
+    network = Webhook(fail_with=ConnectorError("no answer", permanent=False, sent=True))
+    _publish_due(network)
+    variant = Variant.objects.get()
+    assert services.reconcile(variant, network, LATER) == "a person checks"
+    variant.refresh_from_db()
+    assert variant.outbox == "check"
+    assert Post.objects.get().state == State.UNCONFIRMED
+    assert services.reconcile(variant, network, LATER) == "a person checks"
+    assert PostEvent.objects.filter(event="check_by_hand").count() == 1  # told once
+    [mail] = mailoutbox
+    assert mail.to == ["editor@example.org"]
+    assert "Check by hand" in mail.subject
+    assert services.claim_due(LATER + timedelta(days=1), "w1") == []
+
+    services.confirm_by_hand(variant, team.lead, published=True,
+                             url="https://chat.example/m/1")
+    variant.refresh_from_db()
+    assert (variant.outbox, variant.external_url) == ("published", "https://chat.example/m/1")
+    assert Post.objects.get().state == State.PUBLISHED
+    with pytest.raises(WorkflowError):
+        services.confirm_by_hand(variant, team.lead, published=False)
+
+
+def test_a_person_who_finds_it_missing_sends_it_again(team: Team) -> None:
+    _scheduled(team, [VariantInput("slack", "chat", "Henkilöstöinfo tänään klo 14.")])
+    network = Webhook(fail_with=ConnectorError("no answer", permanent=False, sent=True))
+    _publish_due(network)
+    network.posts.clear()  # it never arrived
+    variant = Variant.objects.get()
+    services.reconcile(variant, network, LATER)
+    services.confirm_by_hand(variant, team.lead, published=False, now=LATER)
+    assert Variant.objects.get().outbox == "scheduled"
+    _publish_due(network, LATER + timedelta(minutes=1))
+    assert Variant.objects.get().outbox == "published"
+    assert len(network.posts) == 1
+
+
+def test_an_overdue_approval_reminds_the_approvers_and_the_author_once(
+        team: Team, mailoutbox: list[Any]) -> None:
+    post = services.create_post(team.organization, team.editor, GOOD, publish_at=LATER)
+    post.approve_by = NOW
+    post.save()
+    services.submit(post, team.editor)
+    assert services.sweep_overdue_approvals(NOW - timedelta(minutes=1)) == []
+    assert services.sweep_overdue_approvals(NOW) == [post]
+    assert services.sweep_overdue_approvals(NOW + timedelta(hours=1)) == []
+    assert sorted(m.to[0] for m in mailoutbox) == ["editor@example.org", "lead@example.org"]
+    assert all("Approval overdue" in m.subject for m in mailoutbox)
+
+
+def test_the_plans_channel_owner_may_approve(team: Team) -> None:
+    from kanava.planstore.services import do_import_plan
+
+    plan_text = (Path(__file__).parents[2] / "examples" / "en-company.yaml").read_text()
+    plan = do_import_plan(team.organization, team.lead, plan_text)
+    # The plan names saarinen (laura.saarinen@…) as the owner of its Facebook channel.
+    owner = do_create_user("laura", "Laura.Saarinen@kuura-outdoor.example", "pw-123456789")
+    facebook = services.create_post(team.organization, team.editor,
+                                    [VariantInput("facebook", "facebook", "Uutta!")], plan=plan)
+    assert services.owns_every_channel(facebook, owner)
+    assert not services.owns_every_channel(facebook, team.editor)
+    both = services.create_post(team.organization, team.editor,
+                                [VariantInput("facebook", "facebook", "a"),
+                                 VariantInput("linkedin", "linkedin", "b")], plan=plan)
+    assert not services.owns_every_channel(both, owner)

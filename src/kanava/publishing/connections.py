@@ -101,14 +101,16 @@ def fresh_secrets(connection: Connection, now: datetime | None = None,
         try:
             renewed = refresher(locked.network, current).merged(current)
         except ConnectorError as error:
-            if error.permanent:
-                _broken(locked, f"the token could not be refreshed: {error}")
-            raise
-        secrets = with_tokens(secrets, renewed)
-        locked.sealed = sealing.seal(secrets)
-        locked.save(update_fields=["sealed"])
-    connection.sealed = locked.sealed
-    return secrets
+            refused = error
+        else:
+            secrets = with_tokens(secrets, renewed)
+            locked.sealed = sealing.seal(secrets)
+            locked.save(update_fields=["sealed"])
+            connection.sealed = locked.sealed
+            return secrets
+    if refused.permanent:  # outside the transaction, which a raise would roll back
+        _broken(locked, f"the token could not be refreshed: {refused}")
+    raise refused
 
 
 def refresh_due(now: datetime | None = None, refresher: Refresher = network_refresh,

@@ -47,6 +47,8 @@ class Post(models.Model):
     state = models.CharField(max_length=20, choices=[(s.value, s.value) for s in State],
                              default=State.DRAFT)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    # Approvers are reminded when it passes; a post not approved by publish_at is missed.
+    approve_by = models.DateTimeField(_("approve by"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -74,6 +76,7 @@ class Variant(models.Model):
         PUBLISHED = "published"
         FAILED = "failed"
         UNCONFIRMED = "unconfirmed"  # called the network; the outcome is unknown
+        CHECK = "check"  # unconfirmed, and the network cannot be asked: a person checks
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
     channel = models.CharField(max_length=100)  # a channel id of the plan

@@ -94,6 +94,7 @@ class OutboxRunner:
             self._reconciled = now
         if self._swept is None or now - self._swept >= SWEEP_EVERY:
             services.sweep_missed(now)
+            services.sweep_overdue_approvals(now)
             self._swept = now
         return len(claimed)
 

@@ -23,7 +23,14 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from kanava.accounts.models import Organization
-from kanava.connectors.base import ConnectorError, Outgoing, OutgoingMedia, Publisher, Receipt
+from kanava.connectors.base import (
+    ConnectorError,
+    LookupUnsupported,
+    Outgoing,
+    OutgoingMedia,
+    Publisher,
+    Receipt,
+)
 from kanava.i18n import N_, gettext
 from kanava.planstore.models import PlanDocument
 from kanava.publishing import calendar_csv, checks, workflow
@@ -133,6 +140,19 @@ def reschedule(post: Post, actor: User | None, *, revision: int, publish_at: dat
         _event(locked, "rescheduled", actor,
                f"{before.isoformat() if before else '—'} → {publish_at.isoformat()}")
     return locked
+
+
+def owns_every_channel(post: Post, user: User | None) -> bool:
+    """Whether the plan names this member (by e-mail address) as the owner of every
+    channel of the post: the plan's responsibilities let them approve it."""
+    email = (getattr(user, "email", "") or "").strip().lower()
+    loaded = _latest_plan(post.plan)
+    if not email or loaded is None:
+        return False
+    emails = {p.id: (p.email or "").strip().lower() for p in loaded.people}
+    owners = {c.id: emails.get(c.owner or "", "") for c in loaded.channels}
+    channels = [v.channel for v in post.variants.all()]
+    return bool(channels) and all(owners.get(channel) == email for channel in channels)
 
 
 def plan_cadences(plan: PlanDocument | None) -> list[Cadence]:
@@ -256,15 +276,33 @@ def _as_checked(variant: Variant) -> checks.Variant:
 
 def _history(post: Post, variants: Iterable[Variant], at: datetime) -> list[checks.Sent]:
     """The channels' other posts of the last 30 days, published or on the schedule."""
+    return _sent(post.organization_id, [v.channel for v in variants], at, exclude=post.pk)
+
+
+def _sent(organization_id: int, channels: list[str], at: datetime,
+          exclude: int | None) -> list[checks.Sent]:
     since = at - checks.MARKETING_WINDOW
     rows = (Variant.objects
-            .filter(post__organization_id=post.organization_id,
-                    channel__in=[v.channel for v in variants],
+            .filter(post__organization_id=organization_id, channel__in=channels,
                     outbox__in=[Outbox.SCHEDULED, Outbox.PUBLISHING, Outbox.PUBLISHED])
             .filter(Q(published_at__gte=since) | Q(due_at__gte=since))
-            .exclude(post=post).select_related("post"))
+            .exclude(post_id=exclude).select_related("post"))
     return [checks.Sent(v.channel, v.published_at or v.due_at or at, v.text, v.post.marketing)
             for v in rows]
+
+
+def findings_for_draft(
+    organization: Organization, variants: Sequence[checks.Variant], marketing: bool,
+    publish_at: datetime | None, exclude_post: Post | None = None,
+    now: datetime | None = None,
+) -> list[checks.Finding]:
+    """The checks of a post as typed, not saved (the editor's live check): the same as
+    ``findings`` of a saved post; ``exclude_post`` is the post being edited, whose own
+    saved copy must not count as one of its channels' recent posts. Writes nothing."""
+    at = publish_at or now or timezone.now()
+    sent = _sent(organization.pk, [v.channel for v in variants], at,
+                 exclude=exclude_post.pk if exclude_post else None)
+    return checks.check_post(variants, at=at, marketing=marketing, sent=sent)
 
 
 def approve(
@@ -417,6 +455,9 @@ def reconcile(variant: Variant, publisher: Publisher, now: datetime) -> str:
     since = first.started_at if first else now
     try:
         receipt = publisher.find(outgoing(variant), key=variant.key, since=since)
+    except LookupUnsupported as error:
+        _ask_a_person(variant, str(error))
+        return "a person checks"
     except ConnectorError as error:
         return f"not yet: {error}"  # ask again on the next sweep
     attempt = Attempt.objects.create(variant=variant, worker="reconcile", started_at=now)
@@ -427,6 +468,43 @@ def reconcile(variant: Variant, publisher: Publisher, now: datetime) -> str:
     # The network does not have it: sending again (with the same key) cannot duplicate.
     finish(attempt, Attempt.Outcome.RETRY, now=now, detail="not found on the network")
     return "rescheduled"
+
+
+def _ask_a_person(variant: Variant, reason: str) -> None:
+    """The network cannot be asked whether it has the post: a person checks, and it is
+    never sent again on a guess."""
+    changed = Variant.objects.filter(pk=variant.pk, outbox=Outbox.UNCONFIRMED).update(
+        outbox=Outbox.CHECK, error=reason[:5_000])
+    if changed:
+        post = variant.post
+        _event(post, "check_by_hand", None, f"{variant.channel}: {reason}"[:5_000])
+        _mail(post.author, post, N_("Check by hand: {title}"),
+              N_("Kanava sent the post \"{title}\" to {channel} but did not hear back, and "
+                 "that channel cannot be asked whether the post arrived. Look in the "
+                 "channel, then tell Kanava on the post's page whether it is there."),
+              channel=variant.channel)
+
+
+def confirm_by_hand(variant: Variant, actor: User | None, *, published: bool, url: str = "",
+                    now: datetime | None = None) -> Variant:
+    """A person looked: the post is on the channel, or it is not and is sent again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Variant.objects.select_for_update().get(pk=variant.pk)
+        if locked.outbox not in (Outbox.UNCONFIRMED, Outbox.CHECK):
+            raise WorkflowError(N_("Only a post whose publishing is unconfirmed can be "
+                                   "confirmed by hand."))
+        attempt = Attempt.objects.create(variant=locked, worker="by hand", started_at=now)
+        if published:
+            finish(attempt, Attempt.Outcome.PUBLISHED, receipt=Receipt("", url[:2_000]), now=now,
+                   detail="confirmed by a person")
+        else:
+            finish(attempt, Attempt.Outcome.RETRY, now=now, detail="a person found it missing")
+            Variant.objects.filter(pk=locked.pk).update(due_at=now)
+        _event(locked.post, "confirmed" if published else "not_found", actor, locked.channel)
+    settle_posts([locked.post_id])
+    locked.refresh_from_db()
+    return locked
 
 
 def recover(now: datetime) -> dict[str, int]:
@@ -464,20 +542,47 @@ def sweep_missed(now: datetime) -> list[Post]:
 
 def _tell_author(post: Post) -> None:
     """E-mail the author, in their language, that the post did not go out."""
-    author = post.author
-    if author is None or not author.email or post.publish_at is None:
+    if post.publish_at is None:
         return
-    profile = getattr(author, "profile", None)
+    _mail(post.author, post, N_("Not published: {title}"),
+          N_("The post \"{title}\" was due at {when:%Y-%m-%d %H:%M} but it was not "
+             "approved and scheduled in time, so it was not published. Choose a new "
+             "time and send it for approval again."))
+
+
+def _mail(user: User | None, post: Post, subject: str, body: str, **params: Any) -> None:
+    """E-mail a member about a post, in their language and the organization's time zone."""
+    if user is None or not user.email:
+        return
+    profile = getattr(user, "profile", None)
     lang = (profile.language if profile else "") or post.organization.language
-    when = post.publish_at.astimezone(ZoneInfo(post.organization.timezone or "UTC"))
+    zone = ZoneInfo(post.organization.timezone or "UTC")
     first = post.variants.first()
-    title = post.title or (first.text[:60] if first else "")
-    send_mail(
-        gettext(N_("Not published: {title}"), lang, title=title),
-        gettext(N_("The post \"{title}\" was due at {when:%Y-%m-%d %H:%M} but it was not "
-                   "approved and scheduled in time, so it was not published. Choose a new "
-                   "time and send it for approval again."), lang, title=title, when=when),
-        None, [author.email], fail_silently=True)
+    values = {"title": post.title or (first.text[:60] if first else ""),
+              "when": post.publish_at.astimezone(zone) if post.publish_at else None,
+              "deadline": post.approve_by.astimezone(zone) if post.approve_by else None,
+              **params}
+    send_mail(gettext(subject, lang, **values), gettext(body, lang, **values), None,
+              [user.email], fail_silently=True)
+
+
+def sweep_overdue_approvals(now: datetime) -> list[Post]:
+    """Posts still waiting for approval after their approval deadline: tell the people
+    who may approve them, and the author, once."""
+    overdue = Post.objects.filter(state=State.IN_REVIEW, approve_by__lte=now).exclude(
+        events__event="approval_overdue").select_related("author", "organization")
+    told = []
+    for post in overdue:
+        _event(post, "approval_overdue", None, f"not approved by {post.approve_by}")
+        approvers = {m.user for m in post.organization.memberships.select_related("user")
+                     if m.role in workflow.APPROVER_ROLES}
+        for person in {*approvers, post.author} - {None}:
+            _mail(person, post, N_("Approval overdue: {title}"),
+                  N_("The post \"{title}\" should have been approved by "
+                     "{deadline:%Y-%m-%d %H:%M}. It is due at {when:%Y-%m-%d %H:%M} and is "
+                     "published only if it is approved and scheduled by then."))
+        told.append(post)
+    return told
 
 
 def settle_posts(post_ids: Iterable[int]) -> None:
@@ -504,7 +609,7 @@ def _post_state(outboxes: list[str]) -> State | None:
         return State.PUBLISHED
     if Outbox.PUBLISHING in outboxes:
         return State.PUBLISHING
-    if Outbox.UNCONFIRMED in outboxes:
+    if Outbox.UNCONFIRMED in outboxes or Outbox.CHECK in outboxes:
         return State.UNCONFIRMED
     if Outbox.FAILED in outboxes and Outbox.SCHEDULED not in outboxes:
         return State.FAILED

@@ -7,7 +7,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from kanava.web.config import data_dir, env_str
 
 #: The modules whose tasks the consumer runs (imported by :func:`load_tasks`).
-TASK_MODULES = ("kanava.accounts.tasks", "kanava.planstore.tasks")
+TASK_MODULES = ("kanava.accounts.tasks", "kanava.planstore.tasks", "kanava.publishing.tasks")
 
 
 def make_huey() -> Huey:
