@@ -28,6 +28,7 @@ class Action(StrEnum):
     MANAGE_ORGANIZATION = "manage_organization"  # name, time zone, language
     WRITE_POST = "write_post"        # write posts, send them for review, import a calendar
     APPROVE_POST = "approve_post"    # approve and schedule posts
+    CONNECT_ACCOUNT = "connect_account"  # connect and disconnect the channels' network accounts
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -39,6 +40,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_ORGANIZATION: frozenset({Role.OWNER}),
     Action.WRITE_POST: frozenset({Role.OWNER, Role.LEAD, Role.EDITOR}),
     Action.APPROVE_POST: frozenset({Role.OWNER, Role.LEAD}),
+    Action.CONNECT_ACCOUNT: frozenset({Role.OWNER, Role.LEAD}),
 }
 
 

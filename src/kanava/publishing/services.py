@@ -285,8 +285,9 @@ def _sent(organization_id: int, channels: list[str], at: datetime,
     rows = (Variant.objects
             .filter(post__organization_id=organization_id, channel__in=channels,
                     outbox__in=[Outbox.SCHEDULED, Outbox.PUBLISHING, Outbox.PUBLISHED])
-            .filter(Q(published_at__gte=since) | Q(due_at__gte=since))
-            .exclude(post_id=exclude).select_related("post"))
+            .filter(Q(published_at__gte=since) | Q(due_at__gte=since)).select_related("post"))
+    if exclude is not None:
+        rows = rows.exclude(post_id=exclude)
     return [checks.Sent(v.channel, v.published_at or v.due_at or at, v.text, v.post.marketing)
             for v in rows]
 

@@ -107,6 +107,11 @@ PROXY_COUNT = env_int("KANAVA_PROXY_COUNT", 0)
 # Longer than any network call can take (connectors time out after 20 s), so a claim
 # this old belongs to a worker that stopped.
 OUTBOX_STALE_SECONDS = env_int("KANAVA_OUTBOX_STALE_SECONDS", 120)
+# Network addresses on this machine (http://127.0.0.1:…) may be connected: for trying
+# Kanava against local stand-ins of the networks. Never on a server others use.
+ALLOW_LOOPBACK_ADDRESSES = env_bool("KANAVA_ALLOW_LOOPBACK_ADDRESSES", DEBUG)
+# Tests point a network's API at a local stand-in here; empty in use.
+NETWORK_API_URLS: dict[str, str] = {}
 # The OAuth apps an organization's accounts are connected through (docs/connectors.md).
 NETWORK_APPS = {
     "x": (env_str("KANAVA_X_CLIENT_ID"), env_str("KANAVA_X_CLIENT_SECRET")),
@@ -126,6 +131,8 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+#: Uploaded images: served to members only, by a view (there is no public MEDIA_URL).
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

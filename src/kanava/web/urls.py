@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kanava.api.urls import urlpatterns as api
-from kanava.web.views import account, calendar, editing, members, plans, posts
+from kanava.web.views import account, calendar, connections, editing, members, plans, posts
 
 urlpatterns = [*account.urlpatterns, *plans.urlpatterns, *editing.urlpatterns,
-               *members.urlpatterns, *posts.urlpatterns, *calendar.urlpatterns, *api]
+               *members.urlpatterns, *posts.urlpatterns, *calendar.urlpatterns,
+               *connections.urlpatterns, *api]

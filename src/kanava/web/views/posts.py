@@ -4,12 +4,15 @@ approve and schedule; import a calendar from CSV. Thin over publishing.services.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,8 +24,8 @@ from kanava.accounts.models import Organization
 from kanava.accounts.roles import Action, can
 from kanava.connectors import registry
 from kanava.planstore.models import PlanDocument
-from kanava.publishing import feeds, services, utm
-from kanava.publishing.models import MAX_TEXT_CHARS, FeedToken, Post, Variant
+from kanava.publishing import checks, feeds, media, services, utm
+from kanava.publishing.models import MAX_TEXT_CHARS, FeedToken, MediaFile, Post, Variant
 from kanava.publishing.workflow import EDITABLE, STATE_NAMES, State, WorkflowError
 from kanava.web.access import member_view
 
@@ -40,6 +43,23 @@ def _plan(organization: Organization) -> PlanDocument | None:
     return organization.plans.order_by("-versions__created").first()
 
 
+class MultipleImageInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several files from one ``<input type=file multiple>``; each checked as a file."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
+        single = super().clean
+        given = data if isinstance(data, list | tuple) else [data] if data else []
+        return [single(item, initial) for item in given]
+
+
 class PostForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title (for the team)"), max_length=200,
                             required=False)
@@ -53,28 +73,106 @@ class PostForm(forms.Form):
                                    required=False)
     utm = forms.BooleanField(label=gettext_lazy("Add the campaign's tags (UTM) to the links"),
                              required=False, initial=True)
+    GENERAL = ("title", "publish_at", "campaign", "theme", "marketing", "utm")
 
     def __init__(self, *args: Any, channels: dict[str, str], themes: list[str],
-                 names: dict[str, str] | None = None, **kwargs: Any) -> None:
+                 names: dict[str, str] | None = None,
+                 stored: Mapping[str, Sequence[MediaFile]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.channels = channels
+        self.names = names or {}
+        self.stored = stored or {}  # the saved images of each channel of the post edited
         theme = self.fields["theme"]
         assert isinstance(theme, forms.ChoiceField)  # noqa: S101 - narrows the type
         theme.choices = [("", "—"), *[(t, t) for t in themes]]
         for channel, network in channels.items():
             self.fields[f"text_{channel}"] = forms.CharField(
-                label=f"{(names or {}).get(channel, channel)} ({network})", required=False,
+                label=f"{self.names.get(channel, channel)} ({network})", required=False,
                 max_length=MAX_TEXT_CHARS,
                 widget=forms.Textarea(attrs={"rows": 4}))
             self.fields[f"link_{channel}"] = forms.URLField(
                 label=_("Link"), required=False, max_length=2_000, assume_scheme="https")
+            self._add_image_fields(channel)
+
+    def _add_image_fields(self, channel: str) -> None:
+        self.fields[f"images_{channel}"] = MultipleImageField(
+            label=_("Add images"), required=False,
+            widget=MultipleImageInput(attrs={"accept": "image/*", "data-channel": channel}))
+        # The live check sends no file: the editor's script puts the chosen sizes here.
+        self.fields[f"selected_{channel}"] = forms.CharField(
+            required=False, max_length=200, widget=forms.HiddenInput)
+        for index in range(media.MAX_IMAGES):
+            self.fields[f"alt_new_{index}_{channel}"] = forms.CharField(
+                label=_("Alternative text of new image %(number)s") % {"number": index + 1},
+                required=False, max_length=media.MAX_ALT_CHARS)
+        for number, stored in enumerate(self.stored.get(channel, ()), start=1):
+            self.fields[f"alt_media_{stored.pk}"] = forms.CharField(
+                label=_("Alternative text of image %(number)s") % {"number": number},
+                required=False, max_length=media.MAX_ALT_CHARS, initial=stored.alt,
+                widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"remove_media_{stored.pk}"] = forms.BooleanField(
+                label=_("Remove image %(number)s") % {"number": number}, required=False)
+
+    def groups(self) -> list[dict[str, Any]]:
+        """Each channel's fields together, in the plan's order, for the template."""
+        return [{
+            "channel": channel, "network": network,
+            "name": self.names.get(channel, channel),
+            "text": self[f"text_{channel}"], "link": self[f"link_{channel}"],
+            "images": self[f"images_{channel}"], "selected": self[f"selected_{channel}"],
+            "new_alts": [self[f"alt_new_{index}_{channel}"]
+                         for index in range(media.MAX_IMAGES)],
+            "stored": [(stored, self[f"alt_media_{stored.pk}"],
+                        self[f"remove_media_{stored.pk}"])
+                       for stored in self.stored.get(channel, ())],
+        } for channel, network in self.channels.items()]
+
+    def general(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.GENERAL]
 
     def variants(self) -> list[services.VariantInput]:
         data = self.cleaned_data
-        return [services.VariantInput(channel, network, data[f"text_{channel}"],
+        return [services.VariantInput(channel, network, data.get(f"text_{channel}", ""),
                                       self._link(channel, network))
                 for channel, network in self.channels.items()
-                if data.get(f"text_{channel}", "").strip() or data.get(f"link_{channel}")]
+                if self._written(channel, self.images(channel))]
+
+    def draft_variants(self) -> list[checks.Variant]:
+        """The variants as typed, with the images chosen but not yet uploaded."""
+        found = []
+        for channel, network in self.channels.items():
+            images = self.images(channel, pending=True)
+            if self._written(channel, images):
+                found.append(checks.Variant(
+                    channel, network, self.cleaned_data.get(f"text_{channel}", ""),
+                    self._link(channel, network) or None, images))
+        return found
+
+    def changes(self, channel: str) -> media.Changes:
+        """What the form asks of the channel's images."""
+        data = self.cleaned_data
+        stored = self.stored.get(channel, ())
+        return media.Changes(
+            uploads=data.get(f"images_{channel}") or [],
+            new_alts=[data.get(f"alt_new_{index}_{channel}", "")
+                      for index in range(media.MAX_IMAGES)],
+            alts={m.pk: data.get(f"alt_media_{m.pk}", m.alt) for m in stored},
+            removed=[m.pk for m in stored if data.get(f"remove_media_{m.pk}")])
+
+    def images(self, channel: str, *, pending: bool = False) -> tuple[checks.Media, ...]:
+        chosen = self._chosen_sizes(channel) if pending else []
+        return media.draft(self.stored.get(channel, ()), self.changes(channel), chosen)
+
+    def _chosen_sizes(self, channel: str) -> list[int]:
+        """The sizes the editor's script reported; anything else in the field is ignored."""
+        given = (self.cleaned_data.get(f"selected_{channel}") or "").split(",")
+        return [int(size) for size in given if size.isdigit()][:media.MAX_IMAGES * 4]
+
+    def _written(self, channel: str, images: tuple[checks.Media, ...]) -> bool:
+        data = self.cleaned_data
+        return bool(data.get(f"text_{channel}", "").strip() or data.get(f"link_{channel}")
+                    or images)
 
     def _link(self, channel: str, network: str) -> str:
         link = self.cleaned_data.get(f"link_{channel}") or ""
@@ -85,9 +183,23 @@ class PostForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        for channel in self.channels:
+            self._check_uploads(channel)
         if not self.errors and not self.variants():
             raise forms.ValidationError(_("Write the post for at least one channel."))
         return cleaned
+
+    def _check_uploads(self, channel: str) -> None:
+        name = f"images_{channel}"
+        uploads = self.cleaned_data.get(name) or []
+        changes = self.changes(channel)
+        kept = len(self.stored.get(channel, ())) - len(list(changes.removed))
+        try:
+            for upload in uploads:
+                media.check_upload(upload)
+            media.check_count(kept, len(uploads))
+        except media.MediaRefused as refused:
+            self.add_error(name, refused.render(get_language()))
 
 
 def _zone(organization: Organization) -> ZoneInfo:
@@ -110,22 +222,18 @@ def post_list(request: HttpRequest, organization: Organization, role: str) -> Ht
 @member_view(Action.WRITE_POST)
 def post_new(request: HttpRequest, organization: Organization, role: str) -> HttpResponse:
     plan = _plan(organization)
-    channels, themes = services.plan_channels(plan)
-    form = PostForm(request.POST or None, channels=channels, themes=themes,
-                    names=services.plan_channel_names(plan))
-    with timezone.override(_zone(organization)):  # times are typed in the organization's zone
-        valid = request.method == "POST" and form.is_valid()
-    if valid:
+    form = _form(request, organization, plan, None)
+    if _valid(request, form, organization):
         data = form.cleaned_data
-        when = data.get("publish_at")
-        post = services.create_post(
-            organization, request.user, form.variants(), title=data["title"],
-            campaign=data["campaign"], theme=data["theme"], marketing=data["marketing"],
-            publish_at=when, plan=plan)
+        with transaction.atomic():
+            post = services.create_post(
+                organization, request.user, form.variants(), title=data["title"],
+                campaign=data["campaign"], theme=data["theme"], marketing=data["marketing"],
+                publish_at=data.get("publish_at"), plan=plan)
+            _save_media(post, form)
         messages.success(request, _("The post was saved as a draft."))
         return redirect("post-detail", org=organization.slug, post=post.pk)
-    return render(request, "kanava/post_form.html",
-                  {"form": form, "plan": plan, "channels": list(channels)})
+    return _editor_page(request, form, organization, None, {"plan": plan})
 
 
 @member_view(Action.WRITE_POST)
@@ -136,28 +244,113 @@ def post_edit(request: HttpRequest, organization: Organization, role: str,
         messages.error(request, _("A post that is being published or was published cannot "
                                   "be changed."))
         return redirect("post-detail", org=organization.slug, post=found.pk)
-    channels, themes = services.plan_channels(found.plan or _plan(organization))
-    for variant in found.variants.all():  # a channel since dropped from the plan stays
-        channels.setdefault(variant.channel, variant.network)
-    form = PostForm(request.POST or None, channels=channels, themes=themes,
-                    names=services.plan_channel_names(found.plan or _plan(organization)),
-                    initial=_initial(found, organization))
-    with timezone.override(_zone(organization)):
-        valid = request.method == "POST" and form.is_valid()
-    if valid:
+    form = _form(request, organization, found.plan or _plan(organization), found)
+    if _valid(request, form, organization):
         data = form.cleaned_data
         try:
-            services.edit_post(found, request.user, revision=int(request.POST.get("revision", 0)),
-                               variants=form.variants(), title=data["title"],
-                               campaign=data["campaign"], theme=data["theme"],
-                               marketing=data["marketing"], publish_at=data.get("publish_at"))
+            with transaction.atomic():
+                media.forget_dropped(found, [v.channel for v in form.variants()])
+                services.edit_post(
+                    found, request.user, revision=int(request.POST.get("revision", 0)),
+                    variants=form.variants(), title=data["title"], campaign=data["campaign"],
+                    theme=data["theme"], marketing=data["marketing"],
+                    publish_at=data.get("publish_at"))
+                _save_media(found, form)
         except WorkflowError as error:
             form.add_error(None, error.render(get_language()))
         else:
             messages.success(request, _("The post was saved."))
             return redirect("post-detail", org=organization.slug, post=found.pk)
+    return _editor_page(request, form, organization, found, {"revision": found.revision})
+
+
+@require_POST
+@member_view(Action.WRITE_POST)
+def post_check(request: HttpRequest, organization: Organization, role: str) -> HttpResponse:
+    """The live check: the form as typed, checked like a saved post; nothing is saved."""
+    found = None
+    if request.POST.get("post", "").isdigit():
+        found = get_object_or_404(Post, organization=organization, pk=int(request.POST["post"]))
+    form = _form(request, organization, (found.plan if found else None)
+                 or _plan(organization), found)
+    _valid(request, form, organization)
+    return render(request, "kanava/_post_checks.html",
+                  _checked(form, organization, found))
+
+
+def _form(request: HttpRequest, organization: Organization, plan: PlanDocument | None,
+          found: Post | None) -> PostForm:
+    """The editor's form over the plan's channels (and those the post edited still has)."""
+    channels, themes = services.plan_channels(plan)
+    stored: dict[str, list[MediaFile]] = {}
+    for variant in found.variants.prefetch_related("media") if found else ():
+        channels.setdefault(variant.channel, variant.network)  # dropped from the plan since
+        stored[variant.channel] = list(variant.media.all())
+    return PostForm(request.POST if request.method == "POST" else None,
+                    request.FILES if request.method == "POST" else None,
+                    channels=channels, themes=themes, stored=stored,
+                    names=services.plan_channel_names(plan),
+                    initial=_initial(found, organization) if found else None)
+
+
+def _valid(request: HttpRequest, form: PostForm, organization: Organization) -> bool:
+    with timezone.override(_zone(organization)):  # times are typed in the organization's zone
+        return request.method == "POST" and form.is_valid()
+
+
+def _save_media(post: Post, form: PostForm) -> None:
+    variants = {v.channel: v for v in post.variants.all()}
+    for channel, variant in variants.items():
+        media.apply(variant, form.changes(channel))
+
+
+def _editor_page(request: HttpRequest, form: PostForm, organization: Organization,
+                 found: Post | None, extra: dict[str, Any]) -> HttpResponse:
+    checked = _checked(form, organization, found)
+    groups = form.groups()
+    for group in groups:
+        group["slot"] = checked["slots"][group["channel"]]
     return render(request, "kanava/post_form.html", {
-        "form": form, "channels": list(channels), "post": found, "revision": found.revision})
+        "form": form, "post": found, "channels": list(form.channels), "groups": groups,
+        "summary": checked["summary"],
+        "file_fields": ",".join(f"images_{channel}" for channel in form.channels),
+        "max_images": media.MAX_IMAGES, **extra})
+
+
+def _checked(form: PostForm, organization: Organization,
+             found: Post | None) -> dict[str, Any]:
+    """Each channel's count, field errors and findings, and the summary of them all.
+
+    A form not yet sent shows the saved post's findings; one sent shows those of what
+    was typed, valid fields only (the others are named by their errors).
+    """
+    if form.is_bound:
+        data = form.cleaned_data
+        found_now = services.findings_for_draft(
+            organization, form.draft_variants(), bool(data.get("marketing")),
+            data.get("publish_at"), exclude_post=found)
+    else:
+        found_now = services.findings(found) if found else []
+    language = get_language()
+    slots = {}
+    for channel, network in form.channels.items():
+        limits = registry.limits(network)
+        text = form[f"text_{channel}"].value() or ""
+        errors = [error for name in (f"text_{channel}", f"link_{channel}", f"images_{channel}")
+                  for error in form.errors.get(name, [])] if form.is_bound else []
+        slots[channel] = {
+            "id": f"live-channel-{channel}", "channel": channel, "errors": errors,
+            "length": limits.length(str(text)) if limits and limits.max_length else None,
+            "limit": limits.max_length if limits else None,
+            "findings": [(f.severity, f.render(language)) for f in found_now
+                         if f.channel == channel]}
+    counts = {severity: sum(f.severity == severity for f in found_now)
+              for severity in ("error", "warning", "note")}
+    return {"slots": slots, "summary": {
+        "error": counts["error"], "warning": counts["warning"], "info": counts["note"],
+        "invalid": form.is_bound and bool(form.errors),
+        "other": [(f.severity, f.render(language)) for f in found_now
+                  if f.channel not in form.channels]}}
 
 
 def _initial(post: Post, organization: Organization) -> dict[str, Any]:
@@ -179,11 +372,12 @@ def post_detail(request: HttpRequest, organization: Organization, role: str,
     language = get_language()
     findings = services.findings(found)
     variants = []
-    for variant in found.variants.all():
+    for variant in found.variants.prefetch_related("media"):
         limits = registry.limits(variant.network)
         variants.append({
             "variant": variant, "length": limits.length(variant.text) if limits else None,
             "limit": limits.max_length if limits else None,
+            "media": list(variant.media.all()),
             "findings": [(f.severity, f.render(language)) for f in findings
                          if f.channel == variant.channel]})
     state = State(found.state)
@@ -193,6 +387,23 @@ def post_detail(request: HttpRequest, organization: Organization, role: str,
                    for event in found.events.select_related("actor")],
         "actions": _actions(state, role, found, request.user),
         "can_edit": state in EDITABLE and can(role, Action.WRITE_POST)})
+
+
+@member_view(Action.VIEW)  # type: ignore[arg-type]  # a FileResponse streams the file
+def post_media(request: HttpRequest, organization: Organization, role: str, post: int,
+               media_file: int) -> FileResponse:
+    """An image of a post, to the organization's members only (never a public address)."""
+    found = get_object_or_404(MediaFile, pk=media_file, variant__post_id=post,
+                              variant__post__organization=organization)
+    try:
+        kind = media.content_type(found)
+        handle = media.open_file(found)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=kind)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 def _actions(state: State, role: str, post: Post, user: Any) -> list[tuple[str, str]]:
@@ -299,8 +510,11 @@ urlpatterns = [
     path("o/<slug:org>/feeds/published.<str:kind>", published_feed, name="published-feed"),
     path("o/<slug:org>/posts/", post_list, name="post-list"),
     path("o/<slug:org>/posts/new/", post_new, name="post-new"),
+    path("o/<slug:org>/posts/check/", post_check, name="post-check"),
     path("o/<slug:org>/posts/import/", calendar_import, name="calendar-import"),
     path("o/<slug:org>/posts/<int:post>/", post_detail, name="post-detail"),
     path("o/<slug:org>/posts/<int:post>/edit/", post_edit, name="post-edit"),
+    path("o/<slug:org>/posts/<int:post>/media/<int:media_file>/", post_media,
+         name="post-media"),
     path("o/<slug:org>/posts/<int:post>/<str:action>/", post_action, name="post-action"),
 ]
