@@ -9,137 +9,86 @@ answer 429 with the RateLimit-* headers the PDS sends.
 from __future__ import annotations
 
 import hashlib
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import regex
+
+from tests.connectors.local_server import Answer, LocalServer, Request, json_answer
 
 HANDLE, DID, PASSWORD = "kunta.bsky.social", "did:plc:kunta1234567890", "abcd-efgh-ijkl-mnop"
 
 
-class FakePds:
+def _error(status: int, name: str, message: str,
+           headers: dict[str, str] | None = None) -> Answer:
+    return json_answer(status, {"error": name, "message": message}, headers)
+
+
+class FakePds(LocalServer):
+    requests: list[tuple[str, str, bytes]]  # method, XRPC method name, body
+
     def __init__(self) -> None:
         self.records: dict[str, dict[str, Any]] = {}
         self.blobs: dict[str, bytes] = {}
-        self.requests: list[tuple[str, str, Any]] = []
         self.rate_limited = 0
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                         daemon=True).start()
+        super().__init__()
 
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def record(self, request: Request) -> tuple[str, str, bytes]:
+        return request.method, request.path.removeprefix("/xrpc/"), request.body
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        pds = self
+    def answer(self, request: Request) -> Answer:
+        name = request.path.removeprefix("/xrpc/")
+        if self.rate_limited:
+            self.rate_limited -= 1
+            return _error(429, "RateLimitExceeded", "Rate Limit Exceeded",
+                          {"RateLimit-Limit": "5000", "RateLimit-Remaining": "0",
+                           "RateLimit-Reset": "1893456000"})
+        if name == "com.atproto.server.createSession":
+            return self._session(request.json())
+        if request.headers.get("Authorization") != "Bearer access-jwt":
+            return _error(401, "AuthenticationRequired", "Authentication Required")
+        if name == "com.atproto.repo.uploadBlob":
+            return self._upload(request.body, request.headers.get("Content-Type"))
+        handler = {"com.atproto.repo.createRecord": self._create,
+                   "com.atproto.repo.getRecord": self._get,
+                   "com.atproto.repo.deleteRecord": self._delete}.get(name)
+        if handler is None:
+            return _error(501, "MethodNotImplemented", "Method Not Implemented")
+        return handler(request.json() if request.method == "POST" else request.query)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, body: dict[str, Any],
-                      headers: dict[str, str] | None = None) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self) -> None:
-                self._route("GET", b"")
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self._route("POST", body)
-
-            def _route(self, method: str, body: bytes) -> None:
-                url = urlsplit(self.path)
-                name = url.path.removeprefix("/xrpc/")
-                with pds.lock:
-                    pds.requests.append((method, name, body))
-                    if pds.rate_limited:
-                        pds.rate_limited -= 1
-                        self._send(429, {"error": "RateLimitExceeded",
-                                         "message": "Rate Limit Exceeded"},
-                                   {"RateLimit-Limit": "5000", "RateLimit-Remaining": "0",
-                                    "RateLimit-Reset": "1893456000"})
-                        return
-                    if name == "com.atproto.server.createSession":
-                        self._session(json.loads(body))
-                        return
-                    if self.headers.get("Authorization") != "Bearer access-jwt":
-                        self._send(401, {"error": "AuthenticationRequired",
-                                         "message": "Authentication Required"})
-                        return
-                    handler = {"com.atproto.repo.createRecord": self._create,
-                               "com.atproto.repo.getRecord": self._get,
-                               "com.atproto.repo.deleteRecord": self._delete,
-                               "com.atproto.repo.uploadBlob": self._upload}.get(name)
-                    if handler is None:
-                        self._send(501, {"error": "MethodNotImplemented",
-                                         "message": "Method Not Implemented"})
-                        return
-                    handler(body if name == "com.atproto.repo.uploadBlob" else
-                            json.loads(body) if method == "POST" else parse_qs(url.query))
-
-            def _session(self, given: dict[str, Any]) -> None:
-                if given.get("identifier") != HANDLE or given.get("password") != PASSWORD:
-                    self._send(401, {"error": "AuthenticationRequired",
-                                     "message": "Invalid identifier or password"})
-                    return
-                self._send(200, {"did": DID, "handle": HANDLE, "accessJwt": "access-jwt",
+    def _session(self, given: dict[str, Any]) -> Answer:
+        if given.get("identifier") != HANDLE or given.get("password") != PASSWORD:
+            return _error(401, "AuthenticationRequired", "Invalid identifier or password")
+        return json_answer(200, {"did": DID, "handle": HANDLE, "accessJwt": "access-jwt",
                                  "refreshJwt": "refresh-jwt"})
 
-            def _create(self, given: dict[str, Any]) -> None:
-                record, rkey = given["record"], given["rkey"]
-                text = record.get("text", "")
-                if len(regex.findall(r"\X", text)) > 300 or len(text.encode()) > 3000:
-                    self._send(400, {"error": "InvalidRequest",
-                                     "message": "Invalid app.bsky.feed.post record: "
-                                                "Record/text must not be longer than 300 "
-                                                "graphemes"})
-                    return
-                if rkey in pds.records:
-                    self._send(400, {"error": "InvalidRequest",
-                                     "message": "Record already exists"})
-                    return
-                pds.records[rkey] = record
-                self._send(200, {"uri": f"at://{DID}/{given['collection']}/{rkey}",
-                                 "cid": "bafyrei" + hashlib.sha256(rkey.encode()).hexdigest()[:20]})
+    def _create(self, given: dict[str, Any]) -> Answer:
+        record, rkey = given["record"], given["rkey"]
+        text = record.get("text", "")
+        if len(regex.findall(r"\X", text)) > 300 or len(text.encode()) > 3000:
+            return _error(400, "InvalidRequest", "Invalid app.bsky.feed.post record: "
+                          "Record/text must not be longer than 300 graphemes")
+        if rkey in self.records:
+            return _error(400, "InvalidRequest", "Record already exists")
+        self.records[rkey] = record
+        return json_answer(200, {
+            "uri": f"at://{DID}/{given['collection']}/{rkey}",
+            "cid": "bafyrei" + hashlib.sha256(rkey.encode()).hexdigest()[:20]})
 
-            def _get(self, query: dict[str, list[str]]) -> None:
-                rkey = query["rkey"][0]
-                if rkey not in pds.records:
-                    self._send(400, {"error": "RecordNotFound",
-                                     "message": f"Could not locate record: {rkey}"})
-                    return
-                self._send(200, {"uri": f"at://{DID}/app.bsky.feed.post/{rkey}",
-                                 "value": pds.records[rkey]})
+    def _get(self, query: dict[str, list[str]]) -> Answer:
+        rkey = query["rkey"][0]
+        if rkey not in self.records:
+            return _error(400, "RecordNotFound", f"Could not locate record: {rkey}")
+        return json_answer(200, {"uri": f"at://{DID}/app.bsky.feed.post/{rkey}",
+                                 "value": self.records[rkey]})
 
-            def _delete(self, given: dict[str, Any]) -> None:
-                pds.records.pop(given["rkey"], None)
-                self._send(200, {})
+    def _delete(self, given: dict[str, Any]) -> Answer:
+        self.records.pop(given["rkey"], None)
+        return json_answer(200, {})
 
-            def _upload(self, data: bytes) -> None:
-                if len(data) > 1_000_000:
-                    self._send(400, {"error": "BlobTooLarge", "message": "Blob too large"})
-                    return
-                link = "bafkrei" + hashlib.sha256(data).hexdigest()[:24]
-                pds.blobs[link] = data
-                self._send(200, {"blob": {"$type": "blob", "ref": {"$link": link},
-                                          "mimeType": self.headers.get("Content-Type"),
-                                          "size": len(data)}})
-
-        return Handler
+    def _upload(self, data: bytes, mime_type: str | None) -> Answer:
+        if len(data) > 1_000_000:
+            return _error(400, "BlobTooLarge", "Blob too large")
+        link = "bafkrei" + hashlib.sha256(data).hexdigest()[:24]
+        self.blobs[link] = data
+        return json_answer(200, {"blob": {"$type": "blob", "ref": {"$link": link},
+                                          "mimeType": mime_type, "size": len(data)}})

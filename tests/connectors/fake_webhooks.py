@@ -17,12 +17,9 @@ documentation:
 
 from __future__ import annotations
 
-import json
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+from tests.connectors.local_server import Answer, LocalServer, Request, json_answer
 
 SLACK_PATH = "/services/T0KUNTA01/B0KUNTA02/Xq7Zk2pL9vR4sT1uW8yN3mBd"
 MATTERMOST_PATH = "/hooks/k5x8rkfugj8zbqby9pw3huqnyc"
@@ -31,90 +28,50 @@ TEAMS_QUERY = "api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=Hs9aQ-3kLm
 SIGNATURE = "Hs9aQ-3kLm_ZpT7yW2vXbN4cR"
 
 
-@dataclass
-class Received:
-    kind: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: bytes
+class FakeWebhooks(LocalServer):
+    requests: list[Request]
 
-    def json(self) -> Any:
-        return json.loads(self.body)
+    def __init__(self) -> None:
+        self.state: dict[str, str] = {}
+        self.rate_limited = 0
+        super().__init__()
+        self.base = self.url
 
-
-@dataclass
-class FakeWebhooks:
-    received: list[Received] = field(default_factory=list)
-    state: dict[str, str] = field(default_factory=dict)
-    rate_limited: int = 0
-
-    def __post_init__(self) -> None:
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, args=(0.05,),
-                         daemon=True).start()
+    @property
+    def received(self) -> list[Request]:
+        return self.requests
 
     @property
     def urls(self) -> dict[str, str]:
         return {"slack": self.base + SLACK_PATH, "mattermost": self.base + MATTERMOST_PATH,
                 "teams": f"{self.base}{TEAMS_PATH}?{TEAMS_QUERY}"}
 
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, request: Request) -> Answer:
+        kind = _kind(request.path)
+        if self.rate_limited:
+            self.rate_limited -= 1
+            return _too_many(kind)
+        handle = {"slack": _slack, "mattermost": _mattermost, "teams": _teams}[kind]
+        return handle(self.state.get(kind, ""), request)
 
 
-class Answer(Exception):
-    def __init__(self, status: int, body: bytes = b"", kind: str = "text/plain",
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(status)
-        self.status, self.body, self.kind, self.headers = status, body, kind, headers or {}
+def _kind(path: str) -> str:
+    return ("slack" if path.startswith("/services/") else
+            "mattermost" if path.startswith("/hooks/") else "teams")
+
+
+def _text(status: int, body: bytes = b"", content_type: str = "text/plain",
+          headers: dict[str, str] | None = None) -> Answer:
+    return Answer(status, body, content_type, headers)
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Answer:
-    return Answer(status, json.dumps(body).encode(), "application/json; charset=utf-8", headers)
-
-
-def _handler(hooks: FakeWebhooks) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            url = urlsplit(self.path)
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            kind = ("slack" if url.path.startswith("/services/") else
-                    "mattermost" if url.path.startswith("/hooks/") else "teams")
-            with hooks.lock:
-                hooks.received.append(Received(kind, url.path, parse_qs(url.query),
-                                               dict(self.headers), body))
-                try:
-                    if hooks.rate_limited:
-                        hooks.rate_limited -= 1
-                        raise _too_many(kind)
-                    handle = {"slack": _slack, "mattermost": _mattermost, "teams": _teams}[kind]
-                    answer = handle(hooks.state.get(kind, ""), url.path, url.query, body)
-                except Answer as raised:
-                    answer = raised
-            self.send_response(answer.status)
-            self.send_header("Content-Type", answer.kind)
-            self.send_header("Content-Length", str(len(answer.body)))
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(answer.body)
-
-    return Handler
+    return json_answer(status, body, headers, "application/json; charset=utf-8")
 
 
 def _too_many(kind: str) -> Answer:
     if kind == "slack":
-        return Answer(429, b"rate_limited", headers={"Retry-After": "30"})
+        return _text(429, b"rate_limited", headers={"Retry-After": "30"})
     if kind == "teams":
         return _json(429, {"error": {"code": "WorkflowRequestsThrottled",
                                      "message": "Number of requests exceeded the limit."}},
@@ -124,28 +81,28 @@ def _too_many(kind: str) -> Answer:
                  {"Retry-After": "30"})
 
 
-def _slack(state: str, path: str, query: str, body: bytes) -> Answer:
+def _slack(state: str, request: Request) -> Answer:
     errors = {"archived": (410, b"channel_is_archived"), "gone": (404, b"channel_not_found"),
               "no_service": (404, b"no_service"), "broken": (500, b"rollup_error")}
-    if path != SLACK_PATH:
-        return Answer(403, b"invalid_token")
+    if request.path != SLACK_PATH:
+        return _text(403, b"invalid_token")
     if state in errors:
-        return Answer(*errors[state])
+        return _text(*errors[state])
     try:
-        payload = json.loads(body)
+        payload = request.json()
     except ValueError:
-        return Answer(400, b"invalid_payload")
+        return _text(400, b"invalid_payload")
     if not payload.get("text") and not payload.get("blocks"):
-        return Answer(400, b"no_text")
+        return _text(400, b"no_text")
     for block in payload.get("blocks", []):
         text = block.get("text", {}).get("text", "")
         if block.get("type") != "section" or not 0 < len(text) <= 3000:
-            return Answer(400, b"invalid_blocks")
-    return Answer(200, b"ok", "text/html")
+            return _text(400, b"invalid_blocks")
+    return _text(200, b"ok", "text/html")
 
 
-def _mattermost(state: str, path: str, query: str, body: bytes) -> Answer:
-    if path != MATTERMOST_PATH:
+def _mattermost(state: str, request: Request) -> Answer:
+    if request.path != MATTERMOST_PATH:
         return _json(400, {"id": "web.incoming_webhook.invalid.app_error",
                            "message": "Invalid webhook.", "detailed_error": "",
                            "request_id": "r2", "status_code": 400})
@@ -153,23 +110,23 @@ def _mattermost(state: str, path: str, query: str, body: bytes) -> Answer:
         return _json(500, {"id": "web.incoming_webhook.post.app_error",
                            "message": "Unable to create post.", "detailed_error": "",
                            "request_id": "r3", "status_code": 500})
-    payload = json.loads(body)
+    payload = request.json()
     if not payload.get("text") and not payload.get("attachments"):
         return _json(400, {"id": "web.incoming_webhook.text.app_error",
                            "message": "No text specified.", "detailed_error": "",
                            "request_id": "r4", "status_code": 400})
-    return Answer(200, b"ok")
+    return _text(200, b"ok")
 
 
-def _teams(state: str, path: str, query: str, body: bytes) -> Answer:
-    if path != TEAMS_PATH or parse_qs(query).get("sig") != [SIGNATURE]:
+def _teams(state: str, request: Request) -> Answer:
+    if request.path != TEAMS_PATH or request.query.get("sig") != [SIGNATURE]:
         return _json(401, {"error": {"code": "DirectApiInvalidAuthorizationSignature",
                                      "message": "The provided authorization signature is "
                                                 "not valid."}})
-    payload = json.loads(body)
+    payload = request.json()
     [attachment] = payload["attachments"]
     if payload.get("type") != "message" or \
             attachment["contentType"] != "application/vnd.microsoft.card.adaptive":
         return _json(400, {"error": {"code": "InvalidRequestContent",
                                      "message": "The request content is not valid."}})
-    return Answer(202)
+    return _text(202)

@@ -14,56 +14,52 @@ with Retry-After: 600), ``lose_create_answer`` (the post is made, then a proxy a
 from __future__ import annotations
 
 import base64
-import json
 import re
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+
+from tests.connectors.local_server import Answer, LocalServer, Request, json_answer
 
 USER, APP_PASSWORD = "toimittaja", "abcd EFGH 1234 ijkl MNOP 6789"
 NAME = "Kunnan toimittaja"
 
 
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: bytes
+class FakeWordPress(LocalServer):
+    requests: list[Request]
 
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
-class FakeWordPress:
-    posts: dict[int, dict[str, Any]] = field(default_factory=dict)
-    media: dict[int, dict[str, Any]] = field(default_factory=dict)
-    requests: list[Request] = field(default_factory=list)
-    rate_limited: int = 0
-    maintenance: bool = False
-    lose_create_answer: bool = False
-    can_publish: bool = True
-    trash: bool = True
-    next_id: int = 100
-
-    def __post_init__(self) -> None:
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, args=(0.05,),
-                         daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def __init__(self) -> None:
+        self.posts: dict[int, dict[str, Any]] = {}
+        self.media: dict[int, dict[str, Any]] = {}
+        self.rate_limited = 0
+        self.maintenance = self.lose_create_answer = False
+        self.can_publish = self.trash = True
+        self.next_id = 100
+        super().__init__()
 
     def new_id(self) -> int:
         self.next_id += 1
         return self.next_id
+
+    def answer(self, request: Request) -> Answer:
+        if self.rate_limited:
+            self.rate_limited -= 1
+            return Answer(429, b"Too Many Requests", "text/plain", {"Retry-After": "120"})
+        if self.maintenance:
+            return Answer(503, b"<p>Briefly unavailable for scheduled maintenance.</p>",
+                          "text/html; charset=utf-8", {"Retry-After": "600"})
+        try:
+            _signed_in(request.headers.get("Authorization", ""))
+            status, answer = _answer(self, request)
+        except WpError as error:
+            return _json(error.status, {"code": error.code, "message": error.message,
+                                        "data": {"status": error.status}})
+        if status == 201 and request.path == "/wp-json/wp/v2/posts" and \
+                self.lose_create_answer:
+            return Answer(502, b"<html>502 Bad Gateway</html>", "text/html")
+        return _json(status, answer)
+
+
+def _json(status: int, body: Any) -> Answer:
+    return json_answer(status, body, content_type="application/json; charset=UTF-8")
 
 
 class WpError(Exception):
@@ -86,82 +82,25 @@ def _signed_in(header: str) -> None:
                       "The provided password is an invalid application password.")
 
 
-def _handler(site: FakeWordPress) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            self._route("GET")
-
-        def do_POST(self) -> None:
-            self._route("POST")
-
-        def do_DELETE(self) -> None:
-            self._route("DELETE")
-
-        def _send(self, status: int, body: Any, headers: dict[str, str] | None = None,
-                  kind: str = "application/json; charset=UTF-8") -> None:
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _route(self, method: str) -> None:
-            url = urlsplit(self.path)
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            request = Request(method, url.path, parse_qs(url.query), dict(self.headers), body)
-            with site.lock:
-                site.requests.append(request)
-                if site.rate_limited:
-                    site.rate_limited -= 1
-                    self._send(429, b"Too Many Requests", {"Retry-After": "120"}, "text/plain")
-                    return
-                if site.maintenance:
-                    self._send(503, b"<p>Briefly unavailable for scheduled maintenance.</p>",
-                               {"Retry-After": "600"}, "text/html; charset=utf-8")
-                    return
-                try:
-                    _signed_in(self.headers.get("Authorization", ""))
-                    status, answer = self._answer(request)
-                except WpError as error:
-                    self._send(error.status, {"code": error.code, "message": error.message,
-                                              "data": {"status": error.status}})
-                    return
-                if status == 201 and request.path == "/wp-json/wp/v2/posts" and \
-                        site.lose_create_answer:
-                    self._send(502, b"<html>502 Bad Gateway</html>", kind="text/html")
-                    return
-                self._send(status, answer)
-
-        def _answer(self, request: Request) -> tuple[int, Any]:
-            route = request.path.removeprefix("/wp-json")
-            if (request.method, route) == ("GET", "/wp/v2/users/me"):
-                return 200, {"id": 7, "name": NAME, "slug": USER}
-            if (request.method, route) == ("POST", "/wp/v2/media"):
-                return 201, _upload(site, request)
-            if (request.method, route) == ("POST", "/wp/v2/posts"):
-                return 201, _create(site, request.json())
-            if (request.method, route) == ("GET", "/wp/v2/posts"):
-                return 200, _list(site, request.query)
-            if match := re.fullmatch(r"/wp/v2/media/(\d+)", route):
-                item = _media_item(site, int(match.group(1)))
-                site.media[item["id"]]["alt_text"] = request.json().get("alt_text", "")
-                return 200, _media_item(site, item["id"])
-            if request.method == "DELETE" and (
-                    match := re.fullmatch(r"/wp/v2/posts/(\d+)", route)):
-                return 200, _delete(site, int(match.group(1)), request.query)
-            raise WpError(404, "rest_no_route",
-                          "No route was found matching the URL and request method.")
-
-    return Handler
+def _answer(site: FakeWordPress, request: Request) -> tuple[int, Any]:
+    route = request.path.removeprefix("/wp-json")
+    if (request.method, route) == ("GET", "/wp/v2/users/me"):
+        return 200, {"id": 7, "name": NAME, "slug": USER}
+    if (request.method, route) == ("POST", "/wp/v2/media"):
+        return 201, _upload(site, request)
+    if (request.method, route) == ("POST", "/wp/v2/posts"):
+        return 201, _create(site, request.json())
+    if (request.method, route) == ("GET", "/wp/v2/posts"):
+        return 200, _list(site, request.query)
+    if match := re.fullmatch(r"/wp/v2/media/(\d+)", route):
+        item = _media_item(site, int(match.group(1)))
+        site.media[item["id"]]["alt_text"] = request.json().get("alt_text", "")
+        return 200, _media_item(site, item["id"])
+    if request.method == "DELETE" and (
+            match := re.fullmatch(r"/wp/v2/posts/(\d+)", route)):
+        return 200, _delete(site, int(match.group(1)), request.query)
+    raise WpError(404, "rest_no_route",
+                  "No route was found matching the URL and request method.")
 
 
 def _upload(site: FakeWordPress, request: Request) -> dict[str, Any]:

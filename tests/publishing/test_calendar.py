@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kanava.publishing.calendar import Cadence, Gap, gaps, gaps_by_day, moved, span
+from kanava.publishing.calendar import Cadence, Gap, GapDay, gaps, gaps_by_day, moved, span
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 NOW = datetime(2030, 6, 3, 9, 0, tzinfo=UTC)  # a Monday
@@ -89,8 +89,9 @@ def test_gap_days_are_the_days_it_touches_in_the_zone() -> None:
     posted = Gap("facebook", gap.start, datetime(2030, 6, 6, 9, tzinfo=UTC))
     assert posted.days(HELSINKI) == [date(2030, 6, 4), date(2030, 6, 5)]  # the 6th has its post
     assert Gap("facebook", gap.start, gap.start + DAY / 4).days(HELSINKI) == []
-    assert gaps_by_day([gap, Gap("blog", gap.start, gap.end)], HELSINKI)[date(2030, 6, 4)] == [
-        "facebook", "blog"]
+    by_day = gaps_by_day([gap, Gap("blog", gap.start, gap.end)], HELSINKI)
+    assert by_day[date(2030, 6, 4)] == [GapDay("facebook", True), GapDay("blog", True)]
+    assert by_day[date(2030, 6, 5)] == [GapDay("facebook", False), GapDay("blog", False)]
 
 
 def test_a_post_moved_to_another_day_keeps_its_local_time_across_dst() -> None:

@@ -91,9 +91,12 @@ def test_days_where_a_channels_interval_runs_out_are_marked(cast: Cast) -> None:
     page = cast.client("viewer").get(_url("calendar"), {"date": "2030-06-01",
                                                        "channel": "facebook"}).content.decode()
     assert "3 per week" in page
-    assert 'class="gap"' not in _cell(page, "2030-06-11")  # within the interval
-    assert 'class="gap"' in _cell(page, "2030-06-13")  # 2.3 days have passed
-    assert 'class="gap"' in _cell(page, "2030-06-09")  # nothing before it this month
+    assert "Nothing planned" not in _cell(page, "2030-06-11")  # within the interval
+    assert 'class="gap"' in _cell(page, "2030-06-12")  # 2.3 days have passed: named…
+    assert 'class="gap-dot"' in _cell(page, "2030-06-13")  # …and a dot on the days after
+    assert 'class="gap"' not in _cell(page, "2030-06-13")
+    assert 'class="gap"' in _cell(page, "2030-05-27")  # nothing before it: from the start
+    assert 'class="gap-dot"' in _cell(page, "2030-06-09")
 
 
 def test_a_lead_drags_a_scheduled_post_to_another_day(cast: Cast) -> None:

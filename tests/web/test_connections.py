@@ -338,8 +338,8 @@ def test_an_unconfigured_app_names_the_variables_to_set(channels: Cast, settings
     settings.NETWORK_APPS = {"x": ("", ""), "linkedin": ("", ""), "facebook": ("", "")}
     client = channels.client("owner")
     page = client.get(_url("connections")).content.decode()
-    assert "KANAVA_LINKEDIN_CLIENT_ID KANAVA_LINKEDIN_CLIENT_SECRET" in page
-    assert "KANAVA_FACEBOOK_APP_ID KANAVA_FACEBOOK_APP_SECRET" in page
+    assert "KANAVA_LINKEDIN_CLIENT_ID, KANAVA_LINKEDIN_CLIENT_SECRET" in page
+    assert "KANAVA_FACEBOOK_APP_ID, KANAVA_FACEBOOK_APP_SECRET" in page
     response = client.post(_url("connection-connect", channel="x"))
     assert response.status_code == 302
     assert "x.com" not in response["Location"]

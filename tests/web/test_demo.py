@@ -18,7 +18,7 @@ def test_the_demo_loads_once_however_often_it_runs(settings: Any) -> None:
     load_demo()
     load_demo()
     assert Organization.objects.count() == 3
-    assert Post.objects.count() == 7
+    assert Post.objects.count() == 14
     states = set(Post.objects.values_list("state", flat=True))
     assert states == {"draft", "in_review", "scheduled"}
     scheduled = Post.objects.filter(state="scheduled").first()

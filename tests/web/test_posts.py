@@ -186,3 +186,58 @@ def test_links_get_the_campaigns_tags_and_channels_their_plan_names(cast: Cast) 
     link = post.variants.get(channel="facebook").link
     assert link == ("https://kuura.example/field?lang=en&utm_source=facebook&utm_medium=social"
                     "&utm_campaign=winter-2030&utm_content=facebook")
+
+
+def test_an_approval_deadline_is_kept_and_must_come_before_the_publish_time(cast: Cast) -> None:
+    post = _write(cast, approve_by="2030-05-30T12:00")
+    assert post.approve_by == datetime(2030, 5, 30, 12, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
+    page = cast.client("viewer").get(_url("post-detail", post=post.pk)).content.decode()
+    assert "Approve by" in page
+    response = cast.client("editor").post(_url("post-new"), {
+        "title": "Late", "publish_at": "2030-06-01T09:30", "approve_by": "2030-06-02T09:00",
+        "text_facebook": "Hello there. What do you think?"})
+    assert "Choose a time before the publish time." in response.content.decode()
+
+
+def test_the_plans_owner_of_every_channel_approves_even_as_an_expert(cast: Cast) -> None:
+    # en-company.yaml names saarinen (laura.saarinen@…) as the owner of its Facebook channel.
+    expert = cast.users["expert"]
+    expert.email = "laura.saarinen@kuura-outdoor.example"
+    expert.save()
+    post = _write(cast, text_linkedin="")  # Facebook only
+    cast.client("editor").post(_url("post-action", post=post.pk, action="submit"))
+    page = cast.client("expert").get(_url("post-detail", post=post.pk)).content.decode()
+    assert ">Approve</button>" in page
+    cast.client("expert").post(_url("post-action", post=post.pk, action="approve"))
+    post.refresh_from_db()
+    assert post.state == State.APPROVED
+    assert post.approved_by == expert
+    both = _write(cast)  # Facebook and LinkedIn: not every channel is hers
+    cast.client("editor").post(_url("post-action", post=both.pk, action="submit"))
+    assert cast.client("expert").post(_url("post-action", post=both.pk, action="approve"),
+                                      ).status_code == 403
+
+
+def test_a_webhook_post_is_confirmed_by_hand_on_the_post_page(cast: Cast) -> None:
+    from kanava.publishing.models import Variant
+
+    post = _write(cast, text_linkedin="")
+    post.state = State.UNCONFIRMED
+    post.save()
+    variant = post.variants.get()
+    Variant.objects.filter(pk=variant.pk).update(outbox="check", error="no answer")
+    url = _url("variant-confirm", post=post.pk, variant=variant.pk)
+    page = cast.client("lead").get(_url("post-detail", post=post.pk)).content.decode()
+    assert "It is there" in page
+    assert "It is there" not in cast.client("editor").get(
+        _url("post-detail", post=post.pk)).content.decode()
+    assert cast.client("editor").post(url, {"published": "yes"}).status_code == 403
+    response = cast.client("lead").post(url, {"published": "yes", "url": "javascript:alert(1)"})
+    assert response.status_code == 302
+    variant.refresh_from_db()
+    assert variant.outbox == "check"  # a bad address changes nothing
+    cast.client("lead").post(url, {"published": "yes", "url": "https://chat.example/m/1"})
+    variant.refresh_from_db()
+    assert (variant.outbox, variant.external_url) == ("published", "https://chat.example/m/1")
+    post.refresh_from_db()
+    assert post.state == State.PUBLISHED

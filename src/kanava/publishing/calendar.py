@@ -127,13 +127,22 @@ def gaps(
     return sorted(found, key=lambda gap: (gap.start, gap.channel))
 
 
-def gaps_by_day(found: Iterable[Gap], zone: ZoneInfo) -> dict[date, list[str]]:
+@dataclass(frozen=True)
+class GapDay:
+    """A channel without a post on a day of a gap; ``first`` on the day the gap begins."""
+
+    channel: str
+    first: bool
+
+
+def gaps_by_day(found: Iterable[Gap], zone: ZoneInfo) -> dict[date, list[GapDay]]:
     """Each day with the channels whose interval has run out on it."""
-    days: dict[date, list[str]] = {}
+    days: dict[date, list[GapDay]] = {}
     for gap in found:
-        for day in gap.days(zone):
-            if gap.channel not in days.setdefault(day, []):
-                days[day].append(gap.channel)
+        for n, day in enumerate(gap.days(zone)):
+            listed = days.setdefault(day, [])
+            if all(item.channel != gap.channel for item in listed):
+                listed.append(GapDay(gap.channel, n == 0))
     return days
 
 

@@ -63,11 +63,12 @@ def create_post(
     organization: Organization, author: User | None, variants: Sequence[VariantInput], *,
     title: str = "", campaign: str = "", theme: str = "", marketing: bool = False,
     publish_at: datetime | None = None, plan: PlanDocument | None = None,
+    approve_by: datetime | None = None,
 ) -> Post:
     with transaction.atomic():
         post = Post.objects.create(
             organization=organization, plan=plan, title=title, campaign=campaign, theme=theme,
-            marketing=marketing, publish_at=publish_at, author=author)
+            marketing=marketing, publish_at=publish_at, approve_by=approve_by, author=author)
         Variant.objects.bulk_create(
             Variant(post=post, channel=v.channel, network=v.network, text=v.text, link=v.link)
             for v in variants)
@@ -80,7 +81,7 @@ def edit_post(
     variants: Sequence[VariantInput] | None = None, **fields: Any,
 ) -> Post:
     """Change a post; after review started it goes back to review (and off the schedule)."""
-    allowed = {"title", "campaign", "theme", "marketing", "publish_at"}
+    allowed = {"title", "campaign", "theme", "marketing", "publish_at", "approve_by"}
     if unknown := set(fields) - allowed:
         raise TypeError(f"edit_post got unknown fields {sorted(unknown)}")
     with transaction.atomic():

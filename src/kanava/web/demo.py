@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -84,6 +85,17 @@ DEMO_POSTS: dict[str, list[DemoPost]] = {
                         "Kysy meiltä, vastaamme tänään klo 16 asti!"}),
         ("Joulutervehdys", "ihmiset", 30, "draft", {
             "facebook": "TODO: joulutervehdys ja kuva kaupungintalolta"}),
+        ("Lumityöt", "arki", 2, "scheduled", {
+            "facebook": "Aurauskalusto on liikkeellä koko yön. Missä tie on vielä "
+                        "auraamatta? Kerro kommenteissa!",
+            "bluesky": "Lumityöt käynnissä koko kaupungissa ❄️ Kerro, missä auraus viipyy."}),
+        ("Nuorisotilan avajaiset", "ihmiset", 5, "in_review", {
+            "facebook": "Uusi nuorisotila avautuu perjantaina klo 15. Mitä haluaisit "
+                        "tilassa tehdä?",
+            "instagram": "Nuorisotila avautuu perjantaina! Tule katsomaan 🎉"}),
+        ("Budjettikysely", "paatokset", 9, "draft", {
+            "facebook": "Mihin kaupungin pitäisi ensi vuonna käyttää rahaa? Vastaa "
+                        "kyselyyn [link] 15.12. mennessä."}),
     ],
     "husbanken": [
         ("Startlån", "ordninger", 14, "scheduled", {
@@ -92,6 +104,11 @@ DEMO_POSTS: dict[str, list[DemoPost]] = {
             "x": "Startlån: slik søker du, trinn for trinn. Spør oss gjerne!"}),
         ("Bostøtte i desember", "regelendringer", 21, "in_review", {
             "facebook": "Bostøtten utbetales 18. desember. Har du spørsmål om din sak?"}),
+        ("Webinar for kommuner", "ordninger", 4, "scheduled", {
+            "facebook": "Webinar for kommunene om startlån torsdag kl. 10. Hva vil dere "
+                        "vite mer om?"}),
+        ("Nye tall om bostøtte", "regelendringer", 8, "draft", {
+            "x": "Nye tall: XXX husstander fikk bostøtte i november."}),
     ],
     "kuura": [
         ("Winter field test", "field-tests", 14, "scheduled", {
@@ -100,6 +117,12 @@ DEMO_POSTS: dict[str, list[DemoPost]] = {
             "linkedin": "Field test results: how our winter range held up at -30 °C."}),
         ("Repair café", "care-repair", 21, "draft", {
             "facebook": "Bring your worn Kuura gear to our repair café on Saturday!"}),
+        ("Layering guide", "care-repair", 3, "scheduled", {
+            "facebook": "Three layers, one rule: stay dry. How do you layer for -20 °C?",
+            "linkedin": "Our designers on why layering beats one thick jacket."}),
+        ("Meet the seamstresses", "field-tests", 6, "in_review", {
+            "linkedin": "Meet the seamstresses of our Kajaani workshop. Which question "
+                        "would you ask them?"}),
     ],
 }
 
@@ -114,12 +137,15 @@ def _posts(organization: Organization, users: dict[str, object],
 
     plan = organization.plans.first()
     channels, _themes = plan_channels(plan)
-    for title, theme, days, state, texts in posts:
+    zone = ZoneInfo(organization.timezone or "UTC")
+    today = timezone.now().astimezone(zone).date()
+    for n, (title, theme, days, state, texts) in enumerate(posts):
         variants = [VariantInput(c, channels[c], t) for c, t in texts.items() if c in channels]
+        # Office hours in the organization's zone: 9, 12 or 15 o'clock.
+        when = datetime.combine(today + timedelta(days=days), time(9 + 3 * (n % 3)), zone)
         post = services.create_post(
             organization, users["editor"], variants, title=title, theme=theme, plan=plan,
-            publish_at=timezone.now().replace(minute=0, second=0, microsecond=0)
-            + timedelta(days=days))
+            publish_at=when)
         if state != "draft":
             post = services.submit(post, users["editor"])
         if state == "scheduled":

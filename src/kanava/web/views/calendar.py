@@ -111,7 +111,8 @@ def _context(request: HttpRequest, organization: Organization, role: str,
     gap_days = calendar.gaps_by_day(gaps, zone)
     days = [{"day": day, "entries": by_day.get(day, []), "today": day == today,
              "outside": query.view == "month" and day.month != span.anchor.month,
-             "gaps": [names.get(channel, channel) for channel in gap_days.get(day, [])]}
+             "gaps": [(names.get(gap.channel, gap.channel), gap.first)
+                      for gap in gap_days.get(day, [])]}
             for day in span.days()]
     return {
         "query": query, "span": span, "days": days,

@@ -35,7 +35,7 @@ from django.views.decorators.http import require_POST
 from kanava.accounts.models import Organization
 from kanava.accounts.roles import Action, can
 from kanava.accounts.services import audit
-from kanava.connectors import http
+from kanava.connectors import http, registry
 from kanava.connectors.base import ConnectorError, TokenSet
 from kanava.connectors.bluesky.publisher import DEFAULT_SERVICE
 from kanava.connectors.chat.publisher import NAMES as CHAT_NAMES
@@ -263,7 +263,7 @@ class Row:
 
     @property
     def variables(self) -> str:
-        return " ".join(APP_VARIABLES.get(self.network, ()))
+        return ", ".join(APP_VARIABLES.get(self.network, ()))
 
 
 def _rows(organization: Organization) -> list[Row]:
@@ -271,8 +271,8 @@ def _rows(organization: Organization) -> list[Row]:
     channels, _themes = services.plan_channels(plan)
     names = services.plan_channel_names(plan)
     connected = {c.channel: c for c in organization.connections.all()}
-    rows = [Row(channel, names.get(channel, channel), network, connected.pop(channel, None))
-            for channel, network in channels.items()]
+    rows = [Row(channel, names.get(channel, channel), registry.connector_of(network),
+                connected.pop(channel, None)) for channel, network in channels.items()]
     # A connection whose channel left the plan is listed so that it can be disconnected.
     return rows + [Row(c.channel, c.channel, c.network, c, in_plan=False)
                    for c in connected.values()]
@@ -287,7 +287,7 @@ def connection_list(request: HttpRequest, organization: Organization, role: str)
 def _channel_network(organization: Organization, channel: str) -> str:
     """The network of a channel of the plan that Kanava can connect; else 404."""
     channels, _themes = services.plan_channels(_latest_plan(organization))
-    network = channels.get(channel)
+    network = registry.connector_of(channels.get(channel, ""))
     if network not in (*FORM_NETWORKS, *OAUTH_NETWORKS):
         raise Http404
     return str(network)

@@ -33,7 +33,11 @@ EVENTS = {"created": gettext_lazy("written"), "edited": gettext_lazy("changed"),
           "submit": gettext_lazy("sent for review"), "approve": gettext_lazy("approved"),
           "request_changes": gettext_lazy("changes asked for"),
           "schedule": gettext_lazy("scheduled"), "rescheduled": gettext_lazy("moved"),
-          "missed": gettext_lazy("missed its time: not approved and scheduled")}
+          "missed": gettext_lazy("missed its time: not approved and scheduled"),
+          "approval_overdue": gettext_lazy("approval overdue: the approvers were reminded"),
+          "check_by_hand": gettext_lazy("sent, but the channel cannot confirm it: check by hand"),
+          "confirmed": gettext_lazy("confirmed by hand as published"),
+          "not_found": gettext_lazy("found missing by hand: sent again")}
 ACTIONS = {"submit": Action.WRITE_POST, "request_changes": Action.APPROVE_POST,
            "approve": Action.APPROVE_POST, "schedule": Action.APPROVE_POST}
 MAX_CSV_BYTES = 5_000_000
@@ -67,13 +71,19 @@ class PostForm(forms.Form):
         label=gettext_lazy("Publish at"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    approve_by = forms.DateTimeField(
+        label=gettext_lazy("Approve by"), required=False,
+        help_text=gettext_lazy("The approvers are reminded when this passes; a post not "
+                               "approved by its publish time is not published."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     campaign = forms.CharField(label=gettext_lazy("Campaign"), max_length=100, required=False)
     theme = forms.ChoiceField(label=gettext_lazy("Theme"), required=False)
     marketing = forms.BooleanField(label=gettext_lazy("This post is marketing"),
                                    required=False)
     utm = forms.BooleanField(label=gettext_lazy("Add the campaign's tags (UTM) to the links"),
                              required=False, initial=True)
-    GENERAL = ("title", "publish_at", "campaign", "theme", "marketing", "utm")
+    GENERAL = ("title", "publish_at", "approve_by", "campaign", "theme", "marketing", "utm")
 
     def __init__(self, *args: Any, channels: dict[str, str], themes: list[str],
                  names: dict[str, str] | None = None,
@@ -185,6 +195,9 @@ class PostForm(forms.Form):
         cleaned = super().clean() or {}
         for channel in self.channels:
             self._check_uploads(channel)
+        deadline, when = cleaned.get("approve_by"), cleaned.get("publish_at")
+        if deadline and when and deadline > when:
+            self.add_error("approve_by", _("Choose a time before the publish time."))
         if not self.errors and not self.variants():
             raise forms.ValidationError(_("Write the post for at least one channel."))
         return cleaned
@@ -229,7 +242,8 @@ def post_new(request: HttpRequest, organization: Organization, role: str) -> Htt
             post = services.create_post(
                 organization, request.user, form.variants(), title=data["title"],
                 campaign=data["campaign"], theme=data["theme"], marketing=data["marketing"],
-                publish_at=data.get("publish_at"), plan=plan)
+                publish_at=data.get("publish_at"), approve_by=data.get("approve_by"),
+                plan=plan)
             _save_media(post, form)
         messages.success(request, _("The post was saved as a draft."))
         return redirect("post-detail", org=organization.slug, post=post.pk)
@@ -254,7 +268,7 @@ def post_edit(request: HttpRequest, organization: Organization, role: str,
                     found, request.user, revision=int(request.POST.get("revision", 0)),
                     variants=form.variants(), title=data["title"], campaign=data["campaign"],
                     theme=data["theme"], marketing=data["marketing"],
-                    publish_at=data.get("publish_at"))
+                    publish_at=data.get("publish_at"), approve_by=data.get("approve_by"))
                 _save_media(found, form)
         except WorkflowError as error:
             form.add_error(None, error.render(get_language()))
@@ -358,6 +372,8 @@ def _initial(post: Post, organization: Organization) -> dict[str, Any]:
         "title": post.title, "campaign": post.campaign, "theme": post.theme,
         "marketing": post.marketing,
         "publish_at": post.publish_at.astimezone(_zone(organization)) if post.publish_at
+        else None,
+        "approve_by": post.approve_by.astimezone(_zone(organization)) if post.approve_by
         else None}
     for variant in post.variants.all():
         initial[f"text_{variant.channel}"] = variant.text
@@ -371,11 +387,15 @@ def post_detail(request: HttpRequest, organization: Organization, role: str,
     found = get_object_or_404(Post, organization=organization, pk=post)
     language = get_language()
     findings = services.findings(found)
+    names = services.plan_channel_names(found.plan or _plan(organization))
     variants = []
     for variant in found.variants.prefetch_related("media"):
         limits = registry.limits(variant.network)
         variants.append({
-            "variant": variant, "length": limits.length(variant.text) if limits else None,
+            "variant": variant, "name": names.get(variant.channel, variant.channel),
+            "confirm": variant.outbox in (Variant.Outbox.UNCONFIRMED, Variant.Outbox.CHECK)
+            and can(role, Action.APPROVE_POST),
+            "length": limits.length(variant.text) if limits else None,
             "limit": limits.max_length if limits else None,
             "media": list(variant.media.all()),
             "findings": [(f.severity, f.render(language)) for f in findings
@@ -385,7 +405,7 @@ def post_detail(request: HttpRequest, organization: Organization, role: str,
         "post": found, "variants": variants, "state_name": _(STATE_NAMES[state]),
         "events": [(event, EVENTS.get(event.event, event.event))
                    for event in found.events.select_related("actor")],
-        "actions": _actions(state, role, found, request.user),
+        "actions": _actions(state, role, services.owns_every_channel(found, request.user)),
         "can_edit": state in EDITABLE and can(role, Action.WRITE_POST)})
 
 
@@ -406,21 +426,30 @@ def post_media(request: HttpRequest, organization: Organization, role: str, post
     return response
 
 
-def _actions(state: State, role: str, post: Post, user: Any) -> list[tuple[str, str]]:
+def _actions(state: State, role: str, owns_channels: bool) -> list[tuple[str, str]]:
     """The buttons this member sees for the post in its state."""
     offered = {State.DRAFT: [("submit", _("Send for review"))],
                State.IN_REVIEW: [("approve", _("Approve")),
                                  ("request_changes", _("Ask for changes"))],
                State.APPROVED: [("schedule", _("Schedule"))]}.get(state, [])
-    return [(name, label) for name, label in offered if can(role, ACTIONS[name])]
+    return [(name, label) for name, label in offered if _may(role, name, owns_channels)]
+
+
+def _may(role: str, action: str, owns_channels: bool) -> bool:
+    """Whether the member may take the action; the plan's owner of every channel of the
+    post may also review and approve it (the workflow refuses their own post)."""
+    if action in ("approve", "request_changes") and owns_channels:
+        return True
+    return can(role, ACTIONS[action])
 
 
 @require_POST
-@member_view(Action.WRITE_POST)
+@member_view(Action.VIEW)  # each action checks its own right below
 def post_action(request: HttpRequest, organization: Organization, role: str, post: int,
                 action: str) -> HttpResponse:
     found = get_object_or_404(Post, organization=organization, pk=post)
-    if action not in ACTIONS or not can(role, ACTIONS[action]):
+    owns_channels = services.owns_every_channel(found, request.user)
+    if action not in ACTIONS or not _may(role, action, owns_channels):
         return HttpResponse(status=403)
     try:
         if action == "submit":
@@ -428,7 +457,7 @@ def post_action(request: HttpRequest, organization: Organization, role: str, pos
         elif action == "request_changes":
             services.request_changes(found, request.user, request.POST.get("note", "")[:5_000])
         elif action == "approve":
-            services.approve(found, request.user, role)
+            services.approve(found, request.user, role, owns_every_channel=owns_channels)
         else:
             services.schedule(found, request.user)
     except WorkflowError as error:
@@ -436,6 +465,27 @@ def post_action(request: HttpRequest, organization: Organization, role: str, pos
     else:
         messages.success(request, _("Done."))
     return redirect("post-detail", org=organization.slug, post=found.pk)
+
+
+@require_POST
+@member_view(Action.APPROVE_POST)
+def variant_confirm(request: HttpRequest, organization: Organization, role: str, post: int,
+                    variant: int) -> HttpResponse:
+    """A person looked in the channel: the post is there, or it is not (send it again)."""
+    found = get_object_or_404(Variant, pk=variant, post_id=post, post__organization=organization)
+    published = request.POST.get("published") == "yes"
+    address = forms.URLField(required=False, max_length=2_000, assume_scheme="https")
+    try:
+        url = address.clean(request.POST.get("url", "").strip()) if published else ""
+        services.confirm_by_hand(found, request.user, published=published, url=url)
+    except forms.ValidationError:
+        messages.error(request, _("The address of the published post is not a web address."))
+    except WorkflowError as error:
+        messages.error(request, error.render(get_language()))
+    else:
+        messages.success(request, _("Thank you: marked as published.") if published
+                         else _("It will be sent again now."))
+    return redirect("post-detail", org=organization.slug, post=post)
 
 
 class CalendarForm(forms.Form):
@@ -516,5 +566,7 @@ urlpatterns = [
     path("o/<slug:org>/posts/<int:post>/edit/", post_edit, name="post-edit"),
     path("o/<slug:org>/posts/<int:post>/media/<int:media_file>/", post_media,
          name="post-media"),
+    path("o/<slug:org>/posts/<int:post>/variants/<int:variant>/confirm/", variant_confirm,
+         name="variant-confirm"),
     path("o/<slug:org>/posts/<int:post>/<str:action>/", post_action, name="post-action"),
 ]
