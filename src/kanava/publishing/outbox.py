@@ -12,39 +12,100 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django import db
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 
 from kanava.connectors.base import ConnectorError, Outgoing, Publisher, Receipt
 from kanava.publishing import connections as network_accounts
 from kanava.publishing import services
-from kanava.publishing.models import Connection, Variant
+from kanava.publishing.models import Attempt, Connection, Variant
 
 log = logging.getLogger(__name__)
 
 INTERVAL = 0.5  # seconds between looks at the outbox when it is idle
+MIN_WAIT = 0.005  # but never a busy loop
 BATCH = 200  # variants claimed at once; a worker drains ~600 a second (decision 0007)
 PUBLISHERS = 8  # network calls in flight at once
 RECONCILE_EVERY = timedelta(minutes=1)
 SWEEP_EVERY = timedelta(minutes=1)
+KEEP_SECONDS = 600  # a publisher is kept this long (a Bluesky session lasts two hours)
 
 PublisherFor = Callable[[Variant], Publisher]
 
 
 def connected_publisher(variant: Variant) -> Publisher:
     """The publisher of the account connected to the variant's channel."""
+    return network_accounts.publisher(_connection(variant))
+
+
+def _connection(variant: Variant) -> Connection:
     connection = Connection.objects.filter(organization_id=variant.post.organization_id,
                                            channel=variant.channel).first()
     if connection is None:
         raise ConnectorError(f"no account is connected to the channel {variant.channel}",
                              permanent=True)
-    return network_accounts.publisher(connection)
+    return connection
+
+
+class ConnectedPublishers:
+    """The outbox's publishers, each made once and kept while its connection is unchanged:
+    making one (unsealing the tokens, opening an HTTP client, signing in) costs more than
+    a publish. Accounts whose tokens run out are made afresh each time, so that the
+    tokens are refreshed in time."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[tuple[str, ...], float, Publisher]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, variant: Variant) -> Publisher:
+        connection = _connection(variant)
+        if connection.network in network_accounts.REFRESHABLE:
+            return network_accounts.publisher(connection)
+        with self._lock:
+            version = (connection.sealed, connection.status, connection.base_url,
+                       connection.network, connection.account)
+            known = self._made.pop(connection.pk, None)
+            now = time.monotonic()
+            if known is not None and known[0] == version and now - known[1] < KEEP_SECONDS:
+                made, publisher = known[1], known[2]
+            else:
+                if known is not None:
+                    known[2].close()
+                made, publisher = now, network_accounts.publisher(connection)
+            self._made[connection.pk] = (version, made, publisher)
+            return _Kept(publisher)
+
+    def close(self) -> None:
+        with self._lock:
+            for _version, _made, publisher in self._made.values():
+                publisher.close()
+            self._made.clear()
+
+
+class _Kept:
+    """A kept publisher lent out for one batch: closing it leaves it open for the next."""
+
+    def __init__(self, publisher: Publisher) -> None:
+        self.publisher = publisher
+
+    def publish(self, post: Outgoing, *, key: str) -> Receipt:
+        return self.publisher.publish(post, key=key)
+
+    def find(self, post: Outgoing, *, key: str, since: datetime) -> Receipt | None:
+        return self.publisher.find(post, key=key, since=since)
+
+    def delete(self, external_id: str) -> None:
+        self.publisher.delete(external_id)
+
+    def close(self) -> None:
+        pass
 
 
 class _Unavailable:
@@ -69,7 +130,7 @@ class _Unavailable:
 @dataclass
 class OutboxRunner:
     name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
-    publisher_for: PublisherFor = connected_publisher
+    publisher_for: PublisherFor = field(default_factory=ConnectedPublishers)
     clock: Callable[[], datetime] = timezone.now
     batch: int = BATCH
     threads: int = PUBLISHERS
@@ -78,8 +139,7 @@ class OutboxRunner:
     _threads: ThreadPoolExecutor | None = None
 
     def _pool(self) -> ThreadPoolExecutor:
-        """The publishing threads, kept between ticks with their database connections:
-        opening a connection per channel and tick cost more than the publishing."""
+        """The threads that make the network calls, kept between ticks."""
         if self._threads is None:
             self._threads = ThreadPoolExecutor(self.threads, thread_name_prefix="kanava-publish")
         return self._threads
@@ -88,6 +148,8 @@ class OutboxRunner:
         if self._threads is not None:
             self._threads.shutdown()
             self._threads = None
+        if isinstance(self.publisher_for, ConnectedPublishers):
+            self.publisher_for.close()
 
     def tick(self) -> int:
         """One look at the outbox; returns how many variants it published or tried."""
@@ -99,7 +161,7 @@ class OutboxRunner:
             for group in groups:
                 self._publish(group)
         elif groups:
-            list(self._pool().map(self._publish, groups))
+            self._publish_together(groups)
         services.settle_posts({variant.post_id for variant in claimed})
         if (recovered["unconfirmed"] or self._reconciled is None
                 or now - self._reconciled >= RECONCILE_EVERY):
@@ -128,9 +190,53 @@ class OutboxRunner:
                                          settle=False)
         finally:
             publisher.close()
-            if threading.current_thread() is not threading.main_thread() \
-                    and db.connection.vendor != "sqlite":
-                close_old_connections()  # a server's connections obey CONN_MAX_AGE
+
+    def _publish_together(self, groups: list[list[Variant]]) -> None:
+        """Publish the channels side by side, each in order through its own connection.
+
+        Only the network calls run in the pool; every database write stays on this
+        thread, and the outcomes that arrive together are written in one transaction
+        with the attempts of the calls that follow them. SQLite has one writer at a time
+        and makes the others sleep and retry, so writes from many threads cost more than
+        the calls they overlap. Each attempt is committed before its call is made.
+        """
+        pool = self._pool()
+        queues = [deque(group) for group in groups]
+        publishers = [self._publisher(group[0]) for group in groups]
+        running: dict[Future[Receipt], tuple[int, Variant, Attempt]] = {}
+
+        def begin(channels: Iterable[int]) -> list[tuple[int, Variant, Attempt]]:
+            return [(channel, variant, services.begin(variant, self.name, self.clock))
+                    for channel in channels if queues[channel]
+                    for variant in [queues[channel].popleft()]]
+
+        def start(begun: list[tuple[int, Variant, Attempt]]) -> None:
+            for channel, variant, attempt in begun:  # committed: now the calls
+                call = pool.submit(publishers[channel].publish, services.outgoing(variant),
+                                   key=variant.key)
+                running[call] = (channel, variant, attempt)
+
+        try:
+            with transaction.atomic():
+                begun = begin(range(len(groups)))
+            start(begun)
+            while running:
+                done, _pending = wait(running, return_when=FIRST_COMPLETED)
+                with transaction.atomic():
+                    freed = []
+                    for call in done:
+                        channel, variant, attempt = running.pop(call)
+                        error = call.exception()
+                        services.conclude(attempt, variant,
+                                          error if error else call.result(), self.clock,
+                                          settle=False)
+                        freed.append(channel)
+                    begun = begin(freed)
+                start(begun)
+        finally:
+            wait(running)  # after a failure here: let the calls end before closing
+            for publisher in publishers:
+                publisher.close()
 
     def _reconcile(self, now: datetime) -> None:
         unconfirmed = Variant.objects.filter(outbox=Variant.Outbox.UNCONFIRMED).select_related(
@@ -141,6 +247,18 @@ class OutboxRunner:
                 services.reconcile(variant, publisher, now)
             finally:
                 publisher.close()
+
+    def _until_due(self, interval: float) -> float:
+        """Seconds to wait before the next look: ``interval``, or less when a post falls
+        due sooner, so that it goes out on time rather than up to an interval late."""
+        try:
+            due = services.next_due()
+        except Exception:  # the database is away; look again after the interval
+            log.exception("cannot read the next due time")
+            return interval
+        if due is None:
+            return interval
+        return min(interval, max(MIN_WAIT, (due - self.clock()).total_seconds()))
 
     def run(self, stop: threading.Event, interval: float = INTERVAL) -> None:
         """Tick until ``stop`` is set; an error is logged and the loop goes on."""
@@ -154,7 +272,7 @@ class OutboxRunner:
                 finally:
                     close_old_connections()
                 if not busy:
-                    stop.wait(interval)
+                    stop.wait(self._until_due(interval))
         finally:
             self.close()
             connections.close_all()  # this thread's own connection

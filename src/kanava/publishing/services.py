@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from kanava.accounts.models import Organization
@@ -368,6 +368,13 @@ def claim_due(now: datetime, worker: str, limit: int = 50) -> list[Variant]:
     return variants
 
 
+def next_due() -> datetime | None:
+    """When the next scheduled variant falls due (the outbox waits until then)."""
+    found: datetime | None = Variant.objects.filter(outbox=Outbox.SCHEDULED).aggregate(
+        Min("due_at"))["due_at__min"]
+    return found
+
+
 def outgoing(variant: Variant) -> Outgoing:
     media = tuple(OutgoingMedia(m.file.path, m.kind, m.alt)  # type: ignore[arg-type]
                   for m in variant.media.all())
@@ -383,22 +390,37 @@ def publish_claimed(
     ``settle=False`` leaves the post's state to a later :func:`settle_posts` (the outbox
     loop settles a whole batch at once).
     """
-    attempt = Attempt.objects.create(variant=variant, worker=worker, started_at=clock())
+    attempt = begin(variant, worker, clock)
     try:
-        receipt = publisher.publish(outgoing(variant), key=variant.key)
-    except ConnectorError as error:
-        if error.permanent and not error.sent:
+        result: Receipt | BaseException = publisher.publish(outgoing(variant), key=variant.key)
+    except Exception as error:
+        result = error
+    return conclude(attempt, variant, result, clock, settle=settle)
+
+
+def begin(variant: Variant, worker: str,
+          clock: Callable[[], datetime] = timezone.now) -> Attempt:
+    """The attempt on record, before the network is called (committed on return)."""
+    return Attempt.objects.create(variant=variant, worker=worker, started_at=clock())
+
+
+def conclude(attempt: Attempt, variant: Variant, result: Receipt | BaseException,
+             clock: Callable[[], datetime] = timezone.now, *, settle: bool = True) -> Attempt:
+    """Record what the network call gave: a receipt, or the error it raised."""
+    if isinstance(result, Receipt):
+        return finish(attempt, Attempt.Outcome.PUBLISHED, receipt=result, now=clock(),
+                      variant=variant, settle=settle)
+    if isinstance(result, ConnectorError):
+        if result.permanent and not result.sent:
             outcome = Attempt.Outcome.FAILED
-        elif error.sent:
+        elif result.sent:
             outcome = Attempt.Outcome.UNCONFIRMED
         else:
             outcome = Attempt.Outcome.RETRY
-        return finish(attempt, outcome, detail=str(error), now=clock(), variant=variant,
-                      settle=settle, not_before=error.retry_after)
-    except Exception as error:  # anything unexpected may have happened after sending
-        return finish(attempt, Attempt.Outcome.UNCONFIRMED, detail=repr(error), now=clock(),
-                      variant=variant, settle=settle)
-    return finish(attempt, Attempt.Outcome.PUBLISHED, receipt=receipt, now=clock(),
+        return finish(attempt, outcome, detail=str(result), now=clock(), variant=variant,
+                      settle=settle, not_before=result.retry_after)
+    # Anything unexpected may have happened after sending.
+    return finish(attempt, Attempt.Outcome.UNCONFIRMED, detail=repr(result), now=clock(),
                   variant=variant, settle=settle)
 
 
@@ -413,7 +435,7 @@ def finish(
     if a recovery took it meanwhile, the recovery's outcome stands and reconciliation
     settles it.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # within a caller's transaction: part of it
         if variant is None:
             variant = Variant.objects.select_for_update().get(pk=attempt.variant_id)
         attempt.outcome, attempt.finished_at, attempt.detail = outcome, now, detail[:5_000]
