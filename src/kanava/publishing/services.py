@@ -220,6 +220,11 @@ def plan_channel_names(plan: PlanDocument | None) -> dict[str, str]:
     return {c.id: c.name for c in loaded.channels} if loaded else {}
 
 
+def latest_plan(plan: PlanDocument | None) -> Any:
+    """The plan's latest version, loaded; None when there is none or it cannot be read."""
+    return _latest_plan(plan)
+
+
 def _latest_plan(plan: PlanDocument | None) -> Any:
     version = plan.latest() if plan else None
     if version is None:
