@@ -4,7 +4,9 @@
 paging, and Graph's error shape ``{"error": {"message", "type", "code",
 "error_subcode", "fbtrace_id"}}``, which comes with HTTP 400 for most refusals.
 
-Only the calls Kanava makes are here. Switches:
+Only the calls Kanava makes are here. ``redirect_uri`` is the address the Login dialog was
+opened with, which the code exchange must repeat (the web tests use the app's own callback).
+Switches:
 - ``rate_limited``: the next calls (only those of ``rate_limited_method`` if set) answer
   code 32 with ``usage_headers``;
 - ``fail_after_work``: the next posts are made, then answered with HTTP 500 (code 1);
@@ -87,7 +89,9 @@ def _cursor(index: int) -> str:
 class FakeGraph(LocalServer):
     requests: list[Recorded]
 
-    def __init__(self) -> None:
+    def __init__(self, redirect_uri: str = REDIRECT_URI) -> None:
+        self.redirect_uri = redirect_uri
+        self.pages = list(PAGES)  # the Pages the logged-in person administers
         self.posts: dict[str, dict[str, Any]] = {}  # newest last
         self.photos: dict[str, dict[str, Any]] = {}
         self.page_size = 2  # Graph may give fewer than ``limit``; small pages test paging
@@ -217,7 +221,7 @@ class FakeGraph(LocalServer):
                 return _error("Error validating access token: Session has expired", 190, 463)
             return json_answer(200, {"access_token": LONG_USER_TOKEN, "token_type": "bearer",
                                      "expires_in": 5183944})
-        if params.get("redirect_uri") != REDIRECT_URI:
+        if params.get("redirect_uri") != self.redirect_uri:
             return _error("Error validating verification code. Please make sure your "
                           "redirect_uri is identical to the one you used in the OAuth dialog "
                           "request", 100, 36008)
@@ -231,13 +235,13 @@ class FakeGraph(LocalServer):
         if token not in (SHORT_USER_TOKEN, LONG_USER_TOKEN):
             return _error("Invalid OAuth access token - Cannot parse access token", 190)
         start = int(base64.b64decode(params["after"])) + 1 if "after" in params else 0
-        chosen = PAGES[start:start + self.page_size]
+        chosen = self.pages[start:start + self.page_size]
         last = start + len(chosen) - 1
         body: dict[str, Any] = {
             "data": [{"id": page_id, "name": name, "access_token": page_token}
                      for page_id, name, page_token in chosen],
             "paging": {"cursors": {"before": _cursor(start), "after": _cursor(last)}}}
-        if last + 1 < len(PAGES):
+        if last + 1 < len(self.pages):
             body["paging"]["next"] = ("https://graph.facebook.com/v25.0/me/accounts?"
                                       + urlencode({**params, "after": _cursor(last)}))
         return json_answer(200, body)

@@ -20,7 +20,8 @@ from kanava.connectors.mastodon.publisher import plain_text
 from kanava.planstore.services import do_save_version
 from kanava.publishing import connections
 from kanava.publishing.models import Connection
-from tests.connectors import fake_linkedin, fake_pds, fake_wordpress, fake_x
+from tests.connectors import fake_facebook, fake_linkedin, fake_pds, fake_wordpress, fake_x
+from tests.connectors.fake_facebook import FakeGraph
 from tests.connectors.fake_linkedin import FakeLinkedIn
 from tests.connectors.fake_pds import FakePds
 from tests.connectors.fake_wordpress import FakeWordPress
@@ -378,3 +379,142 @@ def test_linkedin_asks_which_page_to_post_as(channels: Cast, settings: Any) -> N
     secrets = connections.secrets_of(connection)
     assert secrets["organization_urn"] == fake_linkedin.OTHER_ORGANIZATION
     assert secrets["refresh_token"]
+
+
+# --- Facebook -------------------------------------------------------------------------------
+
+#: The app's address, from which its redirect address is built.
+FACEBOOK_SITE: dict[str, Any] = {"secure": True, "HTTP_HOST": "kanava.example"}
+FACEBOOK_CALLBACK = "https://kanava.example/connect/facebook/callback"
+
+
+@pytest.fixture
+def graph(channels: Cast, settings: Any) -> Iterator[FakeGraph]:
+    """The fake Graph API, expecting the app's own callback as the redirect address."""
+    server = FakeGraph(redirect_uri=FACEBOOK_CALLBACK)
+    settings.NETWORK_APPS = {**settings.NETWORK_APPS,
+                             "facebook": (fake_facebook.APP_ID, fake_facebook.APP_SECRET)}
+    settings.NETWORK_API_URLS = {"facebook": server.url}
+    settings.ALLOWED_HOSTS = ["kanava.example"]
+    yield server
+    server.stop()
+
+
+def _start_facebook(client: Client) -> dict[str, str]:
+    """Press Connect: the Login dialog's address, and what it asks for."""
+    response = client.post(_url("connection-connect", channel="facebook"), **FACEBOOK_SITE)
+    assert response.status_code == 302
+    address = urlsplit(response["Location"])
+    assert (address.scheme, address.netloc) == ("https", "www.facebook.com")
+    assert address.path.endswith("/dialog/oauth")
+    return {k: v[0] for k, v in parse_qs(address.query).items()}
+
+
+def _facebook_callback(client: Client, query: dict[str, str]) -> Any:
+    return client.get(urlsplit(FACEBOOK_CALLBACK).path, query, **FACEBOOK_SITE)
+
+
+@pytest.mark.parametrize("who", ["owner", "lead"])
+def test_facebook_login_connects_the_chosen_page_and_publishes(channels: Cast, graph: FakeGraph,
+                                                               who: str) -> None:
+    """GIVEN a member who administers Facebook Pages, WHEN they log in with Facebook and
+    choose one Page, THEN the channel posts as that Page with the Page's own token."""
+    client = channels.client(who)
+    asked = _start_facebook(client)
+    assert asked["client_id"] == fake_facebook.APP_ID
+    assert asked["redirect_uri"] == FACEBOOK_CALLBACK
+    assert asked["response_type"] == "code"
+    assert asked["scope"] == "pages_show_list,pages_manage_posts,pages_read_engagement"
+    assert len(asked["state"]) >= 32
+    response = _facebook_callback(client, {"code": fake_facebook.CODE, "state": asked["state"]})
+    assert response["Location"] == _url("connection-choose", channel="facebook")
+    tokens = [entry.params for entry in graph.requests if entry.node == "oauth/access_token"]
+    assert tokens[0]["code"] == fake_facebook.CODE
+    assert tokens[1]["fb_exchange_token"] == fake_facebook.SHORT_USER_TOKEN
+    # The Page tokens are asked for with the long-lived User token: they do not run out.
+    assert {entry.params["access_token"] for entry in graph.requests
+            if entry.node == "me/accounts"} == {fake_facebook.LONG_USER_TOKEN}
+    page = client.get(response["Location"], **FACEBOOK_SITE).content.decode()
+    for _page_id, name, page_token in fake_facebook.PAGES:
+        assert name in page
+        assert page_token not in page
+    assert _connection("facebook") is None
+    response = client.post(_url("connection-choose", channel="facebook"),
+                           {"page": fake_facebook.PAGE_ID}, **FACEBOOK_SITE)
+    assert response.status_code == 302
+    connection = _connection("facebook")
+    assert connection is not None
+    assert (connection.network, connection.account) == ("facebook", "Kunnan kirjasto")
+    assert connections.secrets_of(connection) == {"page_id": fake_facebook.PAGE_ID,
+                                                  "access_token": fake_facebook.PAGE_TOKEN}
+    assert fake_facebook.PAGE_TOKEN not in connection.sealed
+    connections.publisher(connection).publish(Outgoing("Hei Facebook"), key="k-fb-1")
+    assert [post["message"] for post in graph.posts.values()] == ["Hei Facebook"]
+    assert AuditEvent.objects.filter(action="connection.connect", target="facebook").exists()
+    # The offer is used up: choosing again starts nothing.
+    again = client.post(_url("connection-choose", channel="facebook"),
+                        {"page": fake_facebook.PAGE_ID}, **FACEBOOK_SITE)
+    assert again["Location"] == _url("connections")
+
+
+def test_a_facebook_callback_with_a_wrong_state_saves_nothing(channels: Cast,
+                                                              graph: FakeGraph) -> None:
+    client = channels.client("lead")
+    asked = _start_facebook(client)
+    response = _facebook_callback(client, {"code": fake_facebook.CODE, "state": "forged"})
+    assert response.status_code == 400
+    assert "does not belong to a connection started here" in response.content.decode()
+    assert not graph.requests  # the code was never exchanged
+    # Another member's session does not hold the state either.
+    other = _facebook_callback(channels.client("owner"),
+                               {"code": fake_facebook.CODE, "state": asked["state"]})
+    assert other.status_code == 400
+    assert _connection("facebook") is None
+    assert not AuditEvent.objects.filter(action="connection.connect").exists()
+
+
+def test_a_refused_facebook_login_says_so_and_saves_nothing(channels: Cast,
+                                                            graph: FakeGraph) -> None:
+    client = channels.client("lead")
+    asked = _start_facebook(client)
+    response = _facebook_callback(client, {
+        "error": "access_denied", "error_reason": "user_denied",
+        "error_description": "Permissions error", "state": asked["state"]})
+    assert response["Location"] == _url("connections")
+    page = client.get(response["Location"], **FACEBOOK_SITE).content.decode()
+    assert "Facebook did not give access: Permissions error" in page
+    assert not graph.requests
+    assert _connection("facebook") is None
+    # The state was used once: the same answer again is refused.
+    assert _facebook_callback(client, {"error": "access_denied",
+                                       "state": asked["state"]}).status_code == 400
+
+
+def test_a_refused_facebook_login_without_the_state_is_still_explained(
+        channels: Cast, graph: FakeGraph) -> None:
+    """Facebook's guide shows the refusal coming back with only error_reason, error and
+    error_description: the person is told that access was not given, not that the
+    answer is foreign."""
+    client = channels.client("lead")
+    _start_facebook(client)
+    response = _facebook_callback(client, {"error": "access_denied",
+                                           "error_reason": "user_denied",
+                                           "error_description": "Permissions error"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Facebook did not give access, so nothing was connected." in page
+    assert "Permissions error" not in page  # anyone can make such an address
+    assert not graph.requests
+    assert _connection("facebook") is None
+
+
+def test_a_facebook_account_without_pages_saves_nothing(channels: Cast,
+                                                        graph: FakeGraph) -> None:
+    graph.pages = []
+    client = channels.client("lead")
+    asked = _start_facebook(client)
+    response = _facebook_callback(client, {"code": fake_facebook.CODE, "state": asked["state"]})
+    assert response["Location"] == _url("connections")
+    page = client.get(response["Location"], **FACEBOOK_SITE).content.decode()
+    assert "This Facebook account administers no page that Kanava could post to." in page
+    assert _connection("facebook") is None

@@ -496,3 +496,18 @@ def test_the_audit_log_is_paginated(cast: Cast) -> None:
 def test_an_unknown_kind_of_event_is_still_shown(cast: Cast) -> None:
     audit(cast.organization, cast.users["owner"], "future.thing", "Something")
     assert "future.thing: Something" in _page(cast.client("owner").get("/o/acme/audit/"))
+
+
+def test_the_audit_log_tells_of_connected_and_disconnected_accounts(cast: Cast) -> None:
+    client = cast.client("owner")
+    client.post("/o/acme/accounts/slack/connect/",
+                {"kind": "slack", "url": "https://hooks.slack.com/services/T0/B0/XYZ"})
+    client.post("/o/acme/accounts/slack/disconnect/")
+    page = _page(client.get("/o/acme/audit/"))
+    disconnected = page.index(
+        "Disconnected the chat account Slack (hooks.slack.com) from the channel slack.")
+    connected = page.index(
+        "Connected the channel slack to the chat account Slack (hooks.slack.com).")
+    assert disconnected < connected
+    assert "connection.connect" not in page
+    assert "XYZ" not in page  # the webhook is a secret

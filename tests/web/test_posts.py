@@ -180,7 +180,7 @@ def test_a_viewer_cannot_edit(cast: Cast) -> None:
 
 def test_links_get_the_campaigns_tags_and_channels_their_plan_names(cast: Cast) -> None:
     form = cast.client("editor").get(_url("post-new")).content.decode()
-    assert "Kuura Gear Talk (Facebook group) (facebook)" in form
+    assert "Text for Kuura Gear Talk (Facebook group)" in form
     post = _write(cast, campaign="Winter 2030", utm="on", text_linkedin="",
                   link_facebook="https://kuura.example/field?lang=en")
     link = post.variants.get(channel="facebook").link
@@ -241,3 +241,14 @@ def test_a_webhook_post_is_confirmed_by_hand_on_the_post_page(cast: Cast) -> Non
     assert (variant.outbox, variant.external_url) == ("published", "https://chat.example/m/1")
     post.refresh_from_db()
     assert post.state == State.PUBLISHED
+
+
+def test_the_link_builder_tags_a_link_for_every_channel(cast: Cast) -> None:
+    page = cast.client("viewer").get(_url("link-builder"), {
+        "url": "https://kuura.example/winter?x=1", "campaign": "Winter 2030"}).content.decode()
+    assert ("https://kuura.example/winter?x=1&amp;utm_source=facebook&amp;utm_medium=social"
+            "&amp;utm_campaign=winter-2030&amp;utm_content=facebook") in page
+    assert "utm_source=linkedin" in page
+    bad = cast.client("viewer").get(_url("link-builder"), {"url": "not a link", "campaign": "x"})
+    assert "Enter a valid URL." in bad.content.decode()
+    assert cast.client("outsider").get(_url("link-builder")).status_code == 404

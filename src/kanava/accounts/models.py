@@ -186,4 +186,8 @@ AUDIT_DESCRIPTIONS: dict[str, Any] = {
     "plan.comment": _("Commented on %(section)s in the plan %(target)s."),
     "token.create": _("Created the API token %(target)s."),
     "token.revoke": _("Revoked the API token %(target)s."),
+    "connection.connect": _("Connected the channel %(target)s to the %(network)s account "
+                            "%(account)s."),
+    "connection.disconnect": _("Disconnected the %(network)s account %(account)s from the "
+                               "channel %(target)s."),
 }

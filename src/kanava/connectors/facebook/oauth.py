@@ -81,8 +81,11 @@ class FacebookLogin:
         for _ in range(MAX_PAGES):
             body = graph_call(self.session, "GET", f"/{GRAPH_VERSION}/me/accounts",
                               writes=False, params=params).json()
+            # A Page without a token (the person lacks a task that allows posting on it)
+            # cannot be published to: it is left out of the choice.
             found += [Page(str(item["id"]), str(item.get("name", "")), str(item["access_token"]))
-                      for item in body.get("data") or []]
+                      for item in body.get("data") or []
+                      if isinstance(item, dict) and item.get("id") and item.get("access_token")]
             paging = body.get("paging") or {}
             after = (paging.get("cursors") or {}).get("after")
             if not paging.get("next") or not after:

@@ -453,9 +453,8 @@ def connection_callback(request: HttpRequest, network: str) -> HttpResponse:
     flow = _recall(request, request.GET.get("state", ""), network)
     organization = Organization.objects.filter(pk=flow["org"]).first() if flow else None
     if flow is None or organization is None:
-        return render(request, "kanava/connection_form.html", {"problem": _(
-            "This answer from the network does not belong to a connection started here, or "
-            "it came too late. Start connecting again on the Accounts page.")}, status=400)
+        return render(request, "kanava/connection_form.html",
+                      {"problem": _foreign_answer(request, network)}, status=400)
     organization, role = member_of(request, organization.slug, Action.CONNECT_ACCOUNT)
     request.organization, request.role = organization, role  # type: ignore[attr-defined]
     code = request.GET.get("code", "")
@@ -470,6 +469,17 @@ def connection_callback(request: HttpRequest, network: str) -> HttpResponse:
         messages.error(request, _("The account could not be connected: %(error)s") % {
             "error": str(error)})
         return redirect("connections", org=organization.slug)
+
+
+def _foreign_answer(request: HttpRequest, network: str) -> str:
+    """Why a callback without a known state is refused. Facebook's guide shows a refused
+    consent coming back without the state: that person is told access was not given. The
+    network's own words are not repeated, as anyone can make such an address."""
+    if request.GET.get("error") and network in NETWORK_NAMES:
+        return _("%(network)s did not give access, so nothing was connected. Start "
+                 "connecting again on the Accounts page.") % {"network": NETWORK_NAMES[network]}
+    return _("This answer from the network does not belong to a connection started here, or "
+             "it came too late. Start connecting again on the Accounts page.")
 
 
 def _finish(request: HttpRequest, organization: Organization, flow: dict[str, Any],

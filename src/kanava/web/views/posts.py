@@ -96,9 +96,10 @@ class PostForm(forms.Form):
         theme = self.fields["theme"]
         assert isinstance(theme, forms.ChoiceField)  # noqa: S101 - narrows the type
         theme.choices = [("", "—"), *[(t, t) for t in themes]]
-        for channel, network in channels.items():
+        for channel in channels:
             self.fields[f"text_{channel}"] = forms.CharField(
-                label=f"{self.names.get(channel, channel)} ({network})", required=False,
+                label=_("Text for %(channel)s") % {"channel": self.names.get(channel, channel)},
+                required=False,
                 max_length=MAX_TEXT_CHARS,
                 widget=forms.Textarea(attrs={"rows": 4}))
             self.fields[f"link_{channel}"] = forms.URLField(
