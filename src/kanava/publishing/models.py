@@ -7,6 +7,7 @@ records what came back (see services.py).
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -192,3 +193,25 @@ class FeedToken(models.Model):
                                         related_name="feed_token")
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
     created = models.DateTimeField(default=timezone.now)
+
+
+class LinkCheck(models.Model):
+    """What the worker found when it last opened a URL of a post (publishing.links).
+
+    One row per URL, shared by every post that links to it. The unique key is the URL's
+    SHA-256: a 2,000-character URL is too long for a unique index on some databases.
+    """
+
+    url = models.TextField(max_length=2_000)
+    url_hash = models.CharField(max_length=64, unique=True)
+    ok = models.BooleanField(null=True)  # None: not checked (a private address), or unknown
+    status = models.PositiveSmallIntegerField(null=True, blank=True)  # the last HTTP status
+    detail = models.CharField(max_length=300, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.url
+
+    @staticmethod
+    def hash(url: str) -> str:
+        return hashlib.sha256(url.encode()).hexdigest()

@@ -33,7 +33,7 @@ from kanava.connectors.base import (
 )
 from kanava.i18n import N_, gettext
 from kanava.planstore.models import PlanDocument
-from kanava.publishing import calendar_csv, checks, workflow
+from kanava.publishing import calendar_csv, checks, links, workflow
 from kanava.publishing.calendar import Cadence
 from kanava.publishing.models import Attempt, Post, PostEvent, Variant
 from kanava.publishing.workflow import State, WorkflowError
@@ -73,6 +73,7 @@ def create_post(
             Variant(post=post, channel=v.channel, network=v.network, text=v.text, link=v.link)
             for v in variants)
         _event(post, "created", author)
+        _queue_link_check(post.pk, variants)
     return post
 
 
@@ -95,6 +96,7 @@ def edit_post(
             setattr(locked, name, value)
         if variants is not None:
             _replace_variants(locked, variants)
+            _queue_link_check(locked.pk, variants)
         if before in (State.SCHEDULED, State.FAILED):
             locked.variants.update(outbox=Outbox.WAITING, due_at=None)
         if locked.state != before and before != State.DRAFT:
@@ -104,6 +106,18 @@ def edit_post(
         locked.save()
         _event(locked, "edited", actor)
     return locked
+
+
+def _queue_link_check(post_id: int, variants: Sequence[VariantInput]) -> None:
+    """Have the worker ask the post's links once it is saved (never inside a request)."""
+    if links.has_links((v.text, v.link) for v in variants):
+        transaction.on_commit(lambda: _enqueue_link_check(post_id))
+
+
+def _enqueue_link_check(post_id: int) -> None:
+    from kanava.publishing.tasks import check_links  # the queue is opened on first use
+
+    check_links(post_id)
 
 
 MOVABLE = (State.DRAFT, State.IN_REVIEW, State.APPROVED, State.SCHEDULED)
@@ -269,8 +283,10 @@ def findings(post: Post, now: datetime | None = None) -> list[checks.Finding]:
     """Every check of the post against its networks and its channels' recent posts."""
     at = post.publish_at or now or timezone.now()
     variants = list(post.variants.prefetch_related("media"))
-    return checks.check_post([_as_checked(v) for v in variants], at=at,
-                             marketing=post.marketing, sent=_history(post, variants, at))
+    checked = [_as_checked(v) for v in variants]
+    return checks.check_post(checked, at=at, marketing=post.marketing,
+                             sent=_history(post, variants, at),
+                             link_status=links.known_status(checked))
 
 
 def _as_checked(variant: Variant) -> checks.Variant:
@@ -309,7 +325,8 @@ def findings_for_draft(
     at = publish_at or now or timezone.now()
     sent = _sent(organization.pk, [v.channel for v in variants], at,
                  exclude=exclude_post.pk if exclude_post else None)
-    return checks.check_post(variants, at=at, marketing=marketing, sent=sent)
+    return checks.check_post(variants, at=at, marketing=marketing, sent=sent,
+                             link_status=links.known_status(variants))
 
 
 def approve(

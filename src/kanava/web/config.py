@@ -30,8 +30,9 @@ VARIABLES: dict[str, str] = {
     "KANAVA_PROXY_COUNT": "Reverse proxies in front of Kanava (their X-Forwarded-For is trusted).",
     "KANAVA_OUTBOX_STALE_SECONDS": "Seconds after which a claimed post whose worker went silent "
                                    "is settled by another worker.",
-    "KANAVA_ALLOW_LOOPBACK_ADDRESSES": "Allow connecting accounts on http://127.0.0.1 (local "
-                                       "stand-ins of the networks; default: with KANAVA_DEBUG).",
+    "KANAVA_ALLOW_LOOPBACK_ADDRESSES": "Allow accounts and link checks on this machine "
+                                       "(http://127.0.0.1: local stand-ins of the networks; "
+                                       "default: with KANAVA_DEBUG).",
     "KANAVA_X_CLIENT_ID": "Client id of the X app accounts are connected through.",
     "KANAVA_X_CLIENT_SECRET": "Client secret of that X app.",
     "KANAVA_LINKEDIN_CLIENT_ID": "Client id of the LinkedIn app pages are connected through.",
