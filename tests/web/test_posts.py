@@ -252,3 +252,43 @@ def test_the_link_builder_tags_a_link_for_every_channel(cast: Cast) -> None:
     bad = cast.client("viewer").get(_url("link-builder"), {"url": "not a link", "campaign": "x"})
     assert "Enter a valid URL." in bad.content.decode()
     assert cast.client("outsider").get(_url("link-builder")).status_code == 404
+
+
+def test_a_lead_removes_a_published_post_from_its_network(cast: Cast) -> None:
+    from kanava.planstore.services import do_import_plan
+    from kanava.publishing import connections, services
+    from kanava.publishing.models import Variant
+    from kanava.publishing.outbox import connected_publisher
+    from tests.browser.test_publishing import PLAN
+    from tests.connectors.fake_pds import HANDLE, PASSWORD, FakePds
+
+    pds = FakePds()
+    try:
+        plan = do_import_plan(cast.organization, cast.users["lead"], PLAN)
+        connections.connect(cast.organization, "sky", "bluesky", account=HANDLE,
+                            base_url=pds.url, secrets={"app_password": PASSWORD})
+        post = services.create_post(
+            cast.organization, cast.users["editor"],
+            [services.VariantInput("sky", "bluesky", "Repair café on Monday!")], plan=plan)
+        variant = post.variants.get()
+        publisher = connected_publisher(variant)
+        receipt = publisher.publish(services.outgoing(variant), key=variant.key)
+        publisher.close()
+        Variant.objects.filter(pk=variant.pk).update(outbox="published",
+                                                     external_id=receipt.external_id)
+        assert len(pds.records) == 1
+        url = _url("variant-remove", post=post.pk, variant=variant.pk)
+        assert cast.client("editor").post(url).status_code == 403
+        page = cast.client("lead").get(_url("post-detail", post=post.pk)).content.decode()
+        assert "Remove from bluesky" in page
+        cast.client("lead").post(url)
+        assert pds.records == {}
+        variant.refresh_from_db()
+        assert variant.outbox == "removed"
+        page = cast.client("lead").get(_url("post-detail", post=post.pk)).content.decode()
+        assert "Removed from the network." in page
+        assert "Remove from bluesky" not in page
+        response = cast.client("lead").post(url, follow=True)
+        assert "Only a published post can be removed" in response.content.decode()
+    finally:
+        pds.stop()

@@ -78,6 +78,7 @@ class Variant(models.Model):
         FAILED = "failed"
         UNCONFIRMED = "unconfirmed"  # called the network; the outcome is unknown
         CHECK = "check"  # unconfirmed, and the network cannot be asked: a person checks
+        REMOVED = "removed"  # published, then deleted from the network by a person
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
     channel = models.CharField(max_length=100)  # a channel id of the plan

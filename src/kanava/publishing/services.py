@@ -86,10 +86,7 @@ def edit_post(
     if unknown := set(fields) - allowed:
         raise TypeError(f"edit_post got unknown fields {sorted(unknown)}")
     with transaction.atomic():
-        locked = Post.objects.select_for_update().get(pk=post.pk)
-        if locked.revision != revision:
-            raise EditConflict(N_("Someone else saved this post meanwhile: reload it and "
-                                  "make your change again."))
+        locked = _locked(post, revision)
         before = State(locked.state)
         locked.state = workflow.after_edit(before)
         for name, value in fields.items():
@@ -120,6 +117,16 @@ def _enqueue_link_check(post_id: int) -> None:
     check_links(post_id)
 
 
+def _locked(post: Post, revision: int) -> Post:
+    """The post, locked for this transaction, if it is still the revision the change was
+    made on; else the change was made on a stale copy."""
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    if locked.revision != revision:
+        raise EditConflict(N_("Someone else saved this post meanwhile: reload it and "
+                              "make your change again."))
+    return locked
+
+
 MOVABLE = (State.DRAFT, State.IN_REVIEW, State.APPROVED, State.SCHEDULED)
 #: Moving these needs the right to approve: their time was part of what was approved.
 APPROVED_TIMES = (State.APPROVED, State.SCHEDULED)
@@ -134,10 +141,7 @@ def reschedule(post: Post, actor: User | None, *, revision: int, publish_at: dat
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Post.objects.select_for_update().get(pk=post.pk)
-        if locked.revision != revision:
-            raise EditConflict(N_("Someone else saved this post meanwhile: reload it and "
-                                  "make your change again."))
+        locked = _locked(post, revision)
         state = State(locked.state)
         if state not in MOVABLE:
             raise WorkflowError(N_("A post whose state is {state} can no longer be moved."),
@@ -553,6 +557,23 @@ def confirm_by_hand(variant: Variant, actor: User | None, *, published: bool, ur
     return locked
 
 
+def remove_published(variant: Variant, actor: User | None, publisher: Publisher,
+                     now: datetime | None = None) -> Variant:
+    """Delete a published variant from its network (a person asked for it)."""
+    if variant.outbox != Outbox.PUBLISHED or not variant.external_id:
+        raise WorkflowError(N_("Only a published post can be removed from its network."))
+    try:
+        publisher.delete(variant.external_id)
+    except ConnectorError as error:
+        raise WorkflowError(N_("The network did not remove the post: {error}"),
+                            error=str(error)[:500]) from error
+    Variant.objects.filter(pk=variant.pk, outbox=Outbox.PUBLISHED).update(
+        outbox=Outbox.REMOVED, error="")
+    _event(variant.post, "removed", actor, f"{variant.channel}: {variant.external_url}"[:5_000])
+    variant.refresh_from_db()
+    return variant
+
+
 def recover(now: datetime) -> dict[str, int]:
     """After a crash: settle variants whose worker died while holding them."""
     stale_after = timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
@@ -651,8 +672,8 @@ def settle_posts(post_ids: Iterable[int]) -> None:
 def _post_state(outboxes: list[str]) -> State | None:
     if not outboxes:
         return None
-    if all(o == Outbox.PUBLISHED for o in outboxes):
-        return State.PUBLISHED
+    if all(o in (Outbox.PUBLISHED, Outbox.REMOVED) for o in outboxes):
+        return State.PUBLISHED  # removed later by a person: it was published
     if Outbox.PUBLISHING in outboxes:
         return State.PUBLISHING
     if Outbox.UNCONFIRMED in outboxes or Outbox.CHECK in outboxes:

@@ -23,9 +23,11 @@ from django.views.decorators.http import require_POST
 from kanava.accounts.models import Organization
 from kanava.accounts.roles import Action, can
 from kanava.connectors import registry
+from kanava.connectors.base import ConnectorError
 from kanava.planstore.models import PlanDocument
 from kanava.publishing import checks, feeds, media, services, utm
 from kanava.publishing.models import MAX_TEXT_CHARS, FeedToken, MediaFile, Post, Variant
+from kanava.publishing.outbox import connected_publisher
 from kanava.publishing.workflow import EDITABLE, STATE_NAMES, State, WorkflowError
 from kanava.web.access import member_view
 
@@ -37,7 +39,8 @@ EVENTS = {"created": gettext_lazy("written"), "edited": gettext_lazy("changed"),
           "approval_overdue": gettext_lazy("approval overdue: the approvers were reminded"),
           "check_by_hand": gettext_lazy("sent, but the channel cannot confirm it: check by hand"),
           "confirmed": gettext_lazy("confirmed by hand as published"),
-          "not_found": gettext_lazy("found missing by hand: sent again")}
+          "not_found": gettext_lazy("found missing by hand: sent again"),
+          "removed": gettext_lazy("removed from the network")}
 ACTIONS = {"submit": Action.WRITE_POST, "request_changes": Action.APPROVE_POST,
            "approve": Action.APPROVE_POST, "schedule": Action.APPROVE_POST}
 MAX_CSV_BYTES = 5_000_000
@@ -396,6 +399,8 @@ def post_detail(request: HttpRequest, organization: Organization, role: str,
             "variant": variant, "name": names.get(variant.channel, variant.channel),
             "confirm": variant.outbox in (Variant.Outbox.UNCONFIRMED, Variant.Outbox.CHECK)
             and can(role, Action.APPROVE_POST),
+            "removable": variant.outbox == Variant.Outbox.PUBLISHED and bool(variant.external_id)
+            and can(role, Action.APPROVE_POST),
             "length": limits.length(variant.text) if limits else None,
             "limit": limits.max_length if limits else None,
             "media": list(variant.media.all()),
@@ -489,6 +494,29 @@ def variant_confirm(request: HttpRequest, organization: Organization, role: str,
     return redirect("post-detail", org=organization.slug, post=post)
 
 
+@require_POST
+@member_view(Action.APPROVE_POST)
+def variant_remove(request: HttpRequest, organization: Organization, role: str, post: int,
+                   variant: int) -> HttpResponse:
+    """Delete a published post from its network (asked by a Lead or an Owner)."""
+    found = get_object_or_404(Variant.objects.select_related("post"), pk=variant,
+                              post_id=post, post__organization=organization)
+    try:
+        publisher = connected_publisher(found)
+    except ConnectorError as error:
+        messages.error(request, str(error))
+        return redirect("post-detail", org=organization.slug, post=post)
+    try:
+        services.remove_published(found, request.user, publisher)
+    except WorkflowError as error:
+        messages.error(request, error.render(get_language()))
+    else:
+        messages.success(request, _("The post was removed from the network."))
+    finally:
+        publisher.close()
+    return redirect("post-detail", org=organization.slug, post=post)
+
+
 class CalendarForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Calendar (CSV)"))
 
@@ -569,5 +597,7 @@ urlpatterns = [
          name="post-media"),
     path("o/<slug:org>/posts/<int:post>/variants/<int:variant>/confirm/", variant_confirm,
          name="variant-confirm"),
+    path("o/<slug:org>/posts/<int:post>/variants/<int:variant>/remove/", variant_remove,
+         name="variant-remove"),
     path("o/<slug:org>/posts/<int:post>/<str:action>/", post_action, name="post-action"),
 ]
