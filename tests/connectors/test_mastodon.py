@@ -13,6 +13,7 @@ from mastodon_mock.testing.server import MockServer
 
 from kanava.connectors.base import ConnectorError, Outgoing, OutgoingMedia
 from kanava.connectors.mastodon.publisher import MastodonPublisher, plain_text
+from tests.connectors.local_server import Answer, LocalServer, Request, json_answer
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -136,3 +137,82 @@ def test_a_lost_answer_after_sending_is_unconfirmed() -> None:
     with pytest.raises(ConnectorError) as raised:
         publisher.publish(Outgoing("Hei"), key="k")
     assert raised.value.sent
+
+
+# --- video: processed after the upload --------------------------------------------------
+
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+
+
+def test_a_video_goes_to_mastodon_mock_with_its_description(alice: MastodonPublisher,
+                                                            server: str,
+                                                            tmp_path: Path) -> None:
+    video = tmp_path / "kavely.mp4"
+    video.write_bytes(MP4)
+    receipt = alice.publish(Outgoing("Kävely sateessa", media=(OutgoingMedia(
+        str(video), "video", "Märkä polku metsässä"),)), key="k-video")
+    status = httpx.get(f"{server}/api/v1/statuses/{receipt.external_id}").json()
+    [attachment] = status["media_attachments"]
+    assert (attachment["type"], attachment["description"]) == ("video", "Märkä polku metsässä")
+
+
+class SlowMastodon(LocalServer):
+    """Answers a media upload 202 without an address, as Mastodon does while it processes
+    a video, and gives the address after ``polls`` look-ups (206 until then)."""
+
+    def __init__(self, polls: int) -> None:
+        super().__init__()
+        self.polls = polls
+
+    def answer(self, request: Request) -> Answer:
+        if (request.method, request.path) == ("POST", "/api/v2/media"):
+            return json_answer(202, {"id": "7", "type": "video", "url": None})
+        if (request.method, request.path) == ("GET", "/api/v1/media/7"):
+            self.polls -= 1
+            done = self.polls <= 0
+            return json_answer(200 if done else 206, {
+                "id": "7", "type": "video", "url": "https://m.example/7.mp4" if done else None})
+        if (request.method, request.path) == ("POST", "/api/v1/statuses"):
+            return json_answer(200, {"id": "1", "url": "https://m.example/@a/1"})
+        return json_answer(404, {"error": "Record not found"})
+
+
+@pytest.fixture
+def video(tmp_path: Path) -> Path:
+    path = tmp_path / "kavely.mp4"
+    path.write_bytes(MP4)
+    return path
+
+
+def test_a_video_is_posted_once_the_server_has_processed_it(video: Path) -> None:
+    slow, waits = SlowMastodon(polls=3), list[float]()
+    publisher = MastodonPublisher(slow.url, "secret", sleep=waits.append)
+    try:
+        receipt = publisher.publish(Outgoing("Kävely", media=(OutgoingMedia(
+            str(video), "video", "Märkä polku"),)), key="k-slow")
+    finally:
+        publisher.close()
+        slow.stop()
+    assert receipt.external_id == "1"
+    assert [(r.method, r.path) for r in slow.requests] == [
+        ("POST", "/api/v2/media"), ("GET", "/api/v1/media/7"), ("GET", "/api/v1/media/7"),
+        ("GET", "/api/v1/media/7"), ("POST", "/api/v1/statuses")]
+    assert waits == [1.0, 2.0, 3.0]  # growing pauses, none of them real
+    assert slow.requests[-1].form()["media_ids[]"] == "7"
+    assert slow.requests[0].parts()["description"].get_payload(decode=True).decode() == \
+        "Märkä polku"
+
+
+def test_a_video_still_processing_after_a_minute_posts_nothing(video: Path) -> None:
+    slow, waits = SlowMastodon(polls=1_000), list[float]()
+    publisher = MastodonPublisher(slow.url, "secret", sleep=waits.append)
+    try:
+        with pytest.raises(ConnectorError, match="still processing") as raised:
+            publisher.publish(Outgoing("Kävely", media=(OutgoingMedia(str(video), "video"),)),
+                              key="k-slow")
+    finally:
+        publisher.close()
+        slow.stop()
+    assert sum(waits) == 60
+    assert (raised.value.permanent, raised.value.sent) == (False, False)
+    assert ("POST", "/api/v1/statuses") not in [(r.method, r.path) for r in slow.requests]

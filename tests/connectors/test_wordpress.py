@@ -236,3 +236,21 @@ def test_deleting_a_missing_post_is_refused(publisher: WordPressPublisher) -> No
 def test_wordpress_sets_no_length_limit() -> None:
     assert LIMITS.max_length is None
     assert LIMITS.length("abc") == 3
+
+
+def test_a_video_is_uploaded_and_shown_with_controls_but_never_featured(
+        publisher: WordPressPublisher, site: FakeWordPress, tmp_path: Path) -> None:
+    video = tmp_path / "Kävely sateessa.mp4"
+    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    video.write_bytes(mp4)
+    publisher.publish(Outgoing("Kävely sateessa", media=(
+        OutgoingMedia(str(video), "video", "Märkä polku"),)), key=KEY)
+    upload, alt, create = site.requests
+    assert upload.body == mp4
+    assert upload.headers["Content-Type"] == "video/mp4"
+    assert upload.headers["Content-Disposition"] == 'attachment; filename="K-vely-sateessa.mp4"'
+    assert alt.json() == {"alt_text": "Märkä polku"}
+    body = create.json()
+    assert "featured_media" not in body  # a featured image must be an image
+    assert (f'<figure><video controls src="{site.url}/wp-content/uploads/2026/11/'
+            'K-vely-sateessa.mp4"></video></figure>') in body["content"]

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kanava.connectors import registry
-from kanava.publishing import media, services
+from kanava.publishing import checks, media, services
 from kanava.publishing.models import MediaFile
 from tests.publishing.conftest import Team
 
@@ -131,4 +131,76 @@ def test_the_outbox_hands_the_connector_each_images_path_and_alt_text(
 def test_a_draft_is_checked_with_its_chosen_images_and_typed_alt_texts() -> None:
     changes = media.Changes(new_alts=["A tent", ""])
     assert media.draft([], changes, pending=[10, 20]) == (
-        media.checks.Media("image", 10, "A tent"), media.checks.Media("image", 20, ""))
+        checks.Media("image", 10, "A tent"), checks.Media("image", 20, ""))
+
+
+# --- videos ----------------------------------------------------------------------------
+
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 40
+MOV = b"\x00\x00\x00\x14ftypqt  \x00\x00\x02\x00qt  " + b"\x00" * 40
+WEBM = (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81"
+        b"\x08\x42\x82\x84webm\x42\x87\x81\x04\x42\x85\x81\x02" + b"\x00" * 40)
+
+
+def _video(data: bytes, name: str = "clip.mp4") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="video/mp4")
+
+
+@pytest.mark.parametrize(("data", "kind"), [(MP4, "mp4"), (MOV, "mov"), (WEBM, "webm")])
+def test_the_three_video_types_are_known_by_their_bytes(data: bytes, kind: str) -> None:
+    assert media.check_video("x", len(data), data[:media.HEAD_BYTES]) == kind
+
+
+@pytest.mark.parametrize("data", [
+    PNG, b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic",  # an iPhone photo
+    b"\x00\x00\x00\x1cftypM4A \x00\x00\x00\x00M4A isom",  # sound
+    b"\x1a\x45\xdf\xa3\x9f\x42\x82\x88matroska",  # Matroska, which no network takes
+    b"RIFF\x00\x00\x00\x00AVI LIST", b"not a video at all"])
+def test_anything_else_is_refused_as_a_video_whatever_its_name(data: bytes) -> None:
+    with pytest.raises(media.MediaRefused) as refused:
+        media.check_video_upload(_video(data, "looks-like.mp4"))
+    assert refused.value.render("en") == "looks-like.mp4 is not an MP4, WebM or QuickTime video."
+
+
+def test_a_video_larger_than_kanava_keeps_is_refused() -> None:
+    assert media.MAX_VIDEO_BYTES == 512 * 1024 * 1024
+    assert media.check_video("big.mp4", media.MAX_VIDEO_BYTES, MP4) == "mp4"
+    with pytest.raises(media.MediaRefused, match="larger than 512 MB"):
+        media.check_video("big.mp4", media.MAX_VIDEO_BYTES + 1, MP4)
+    with pytest.raises(media.MediaRefused, match="empty"):
+        media.check_video("none.mp4", 0, b"")
+
+
+def test_a_video_is_stored_after_the_images_and_served_as_video(
+        team: Team, media_root: Path) -> None:
+    post = services.create_post(team.organization, team.editor,
+                                [services.VariantInput("masto", "mastodon", "Hello")])
+    variant = post.variants.get()
+    [video] = media.apply(variant, media.Changes(video=_video(WEBM, "../x.mp4"),
+                                                 video_alt=" Boots in a stream "))
+    media.apply(variant, media.Changes(uploads=[_upload(PNG)], new_alts=["Boots"]))
+    assert list(variant.media.values_list("kind", "position", "alt")) == [
+        ("image", 0, "Boots"), ("video", 1, "Boots in a stream")]
+    video.refresh_from_db()
+    assert Path(video.file.path).suffix == ".webm"
+    assert media.content_type(video) == "video/webm"
+    assert [m.kind for m in services.outgoing(variant).media] == ["image", "video"]
+
+
+def test_a_channel_keeps_one_video(team: Team, media_root: Path) -> None:
+    post = services.create_post(team.organization, team.editor,
+                                [services.VariantInput("masto", "mastodon", "Hello")])
+    variant = post.variants.get()
+    [first] = media.apply(variant, media.Changes(video=_video(MP4)))
+    with pytest.raises(media.MediaRefused, match="one video"):
+        media.apply(variant, media.Changes(video=_video(MOV, "clip.mov")))
+    [second] = media.apply(variant, media.Changes(video=_video(MOV, "clip.mov"),
+                                                  removed=[first.pk]))
+    assert list(variant.media.values_list("pk", flat=True)) == [second.pk]
+    assert media.content_type(second) == "video/quicktime"
+
+
+def test_a_draft_is_checked_with_its_chosen_video_after_its_images() -> None:
+    changes = media.Changes(new_alts=["A tent"], video_alt="A walk")
+    assert media.draft([], changes, pending=[10], pending_video=30) == (
+        checks.Media("image", 10, "A tent"), checks.Media("video", 30, "A walk"))

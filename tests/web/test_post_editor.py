@@ -251,3 +251,89 @@ def test_images_are_shown_to_members_only(cast: Cast) -> None:
     assert cast.client("anonymous").get(address).status_code == 302
     wrong_post = _url("post-media", post=post.pk + 1, media_file=image.pk)
     assert cast.client("viewer").get(wrong_post).status_code == 404
+
+
+# --- videos ----------------------------------------------------------------------------
+
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+
+
+def _video(data: bytes = MP4, name: str = "walk.mp4") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="video/mp4")
+
+
+def test_the_editor_offers_one_video_per_channel_without_sending_it_to_the_live_check(
+        cast: Cast) -> None:
+    page = cast.client("editor").get(_url("post-new")).content.decode()
+    assert ('<input type="file" name="video_journal" accept="video/mp4,video/webm,'
+            'video/quicktime" data-video-channel="journal"') in page
+    assert 'name="video_alt_journal"' in page
+    assert re.search(r'hx-params="not [^"]*\bvideo_journal\b', page)
+
+
+def test_a_video_is_saved_with_its_description_and_shown_to_members(cast: Cast) -> None:
+    post = _write(cast, text_facebook="", text_journal="A walk in the rain. Questions?",
+                  video_journal=_video(), video_alt_journal="A <b>wet</b> trail")
+    video = MediaFile.objects.get(variant__post=post)
+    assert (video.kind, video.size, video.alt) == ("video", len(MP4), "A <b>wet</b> trail")
+    assert Path(video.file.path).suffix == ".mp4"
+    address = _url("post-media", post=post.pk, media_file=video.pk)
+    page = cast.client("viewer").get(_url("post-detail", post=post.pk)).content.decode()
+    assert f'<video controls preload="metadata" width="320" src="{address}"></video>' in page
+    assert "A &lt;b&gt;wet&lt;/b&gt; trail" in page
+    response = cast.client("viewer").get(address)
+    assert response["Content-Type"] == "video/mp4"
+    assert b"".join(response.streaming_content) == MP4  # type: ignore[attr-defined]
+    assert cast.client("outsider").get(address).status_code == 404
+    assert 'class="finding error"' not in page  # WordPress takes a video
+
+
+def test_a_file_that_is_not_a_video_is_refused_by_its_bytes(cast: Cast) -> None:
+    response = cast.client("editor").post(_url("post-new"), {
+        "text_journal": "Hello?", "video_journal": _video(b"<html>not a video</html>",
+                                                          "fake.mp4")})
+    assert response.status_code == 200
+    assert "fake.mp4 is not an MP4, WebM or QuickTime video." in _slot(
+        response.content.decode(), "journal")
+    assert not Post.objects.exists()
+    assert not MediaFile.objects.exists()
+
+
+def test_a_video_on_linkedin_is_refused_by_the_checks(cast: Cast) -> None:
+    post = _write(cast, text_facebook="", text_linkedin="Our field tests, filmed. Thoughts?",
+                  video_linkedin=_video())
+    message = ("Kanava does not publish videos to linkedin: remove the video, or post it "
+               "there by hand.")
+    page = cast.client("editor").get(_url("post-detail", post=post.pk)).content.decode()
+    assert message in page
+    live = cast.client("editor").post(_url("post-check"), {
+        "text_linkedin": "Filmed. Thoughts?", "selected_video_linkedin": "2000"})
+    assert message in _slot(live.content.decode(), "linkedin")
+    cast.client("editor").post(_url("post-action", post=post.pk, action="submit"))
+    cast.client("lead").post(_url("post-action", post=post.pk, action="approve"))
+    post.refresh_from_db()
+    assert post.state == State.IN_REVIEW
+
+
+def test_the_edit_form_lists_the_video_to_describe_or_remove(cast: Cast) -> None:
+    post = _write(cast, text_facebook="", text_journal="Rain walk. Questions?",
+                  video_journal=_video(), images_journal=[_image()],
+                  alt_new_0_journal="A map")
+    image, video = MediaFile.objects.filter(variant__post=post)
+    assert (image.kind, video.kind) == ("image", "video")
+    editor = cast.client("editor")
+    form = editor.get(_url("post-edit", post=post.pk)).content.decode()
+    assert f'<label for="id_alt_media_{video.pk}">Description of the video' in form
+    assert f'<label for="id_remove_media_{video.pk}">Remove the video' in form
+    assert f'<label for="id_alt_media_{image.pk}">Alternative text of image 1' in form
+    second = editor.post(_url("post-edit", post=post.pk), {
+        "revision": post.revision, "text_journal": "Rain walk. Questions?",
+        "video_journal": _video(name="again.mp4")})
+    assert "A channel takes one video here" in _slot(second.content.decode(), "journal")
+    response = editor.post(_url("post-edit", post=post.pk), {
+        "revision": post.revision, "text_journal": "Rain walk. Questions?",
+        f"alt_media_{video.pk}": "A wet trail", f"alt_media_{image.pk}": "A map",
+        f"remove_media_{image.pk}": "on"})
+    assert response.status_code == 302
+    assert list(MediaFile.objects.filter(variant__post=post).values_list("pk", "alt")) == [
+        (video.pk, "A wet trail")]

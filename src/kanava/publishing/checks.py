@@ -45,6 +45,7 @@ CHECKS = {check.id: check for check in (
     Check("media-mixed", "error", N_("The network takes images or a video, not both.")),
     Check("media-required", "error", N_("The network publishes only posts with an image or "
                                         "a video.")),
+    Check("video-unsupported", "error", N_("Kanava does not publish videos to the network.")),
     Check("links-too-many", "error", N_("More links than the network takes.")),
     Check("alt-text-missing", "error", N_("An image has no alternative text.")),
     Check("alt-text-too-long", "error", N_("An alternative text is longer than the network "
@@ -165,6 +166,12 @@ def _media_limits(variant: Variant) -> list[Finding]:
     if images and videos and not limits.images_with_video:
         found.append(Finding("media-mixed", N_("{network} takes images or a video, not both."),
                              variant.channel, "media", params))
+    if videos and limits.max_videos == 0:  # the connector cannot send one (yet)
+        found.append(Finding("video-unsupported", N_("Kanava does not publish videos to "
+                                                     "{network}: remove the video, or post it "
+                                                     "there by hand."),
+                             variant.channel, "media", params))
+        videos = []
     for message, items, most in (
         (N_("{count} images; {network} takes at most {limit}."), images, limits.max_images),
         (N_("{count} videos; {network} takes at most {limit}."), videos, limits.max_videos),

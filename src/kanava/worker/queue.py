@@ -24,10 +24,14 @@ huey = make_huey()
 @huey.post_execute()
 def _close_database_connections(task: object, task_value: object, exc: object) -> None:
     """A worker thread's database connection is closed after each task, so none lingers
-    (PostgreSQL counts them) when the thread goes idle or stops."""
+    (PostgreSQL counts them) when the thread goes idle or stops. A connection inside a
+    transaction is left alone: that is a caller running the task at once (Huey's
+    immediate mode), whose transaction goes on after the task."""
     from django.db import connections
 
-    connections.close_all()
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 def load_tasks() -> None:

@@ -1,6 +1,10 @@
 """Publishing to a Mastodon server through its REST API (docs.joinmastodon.org).
 
-- media: ``POST /api/v2/media`` (multipart ``file`` and ``description``, the alt text);
+- media: ``POST /api/v2/media`` (multipart ``file`` and ``description``, the alt text). A
+  video (or a large image) is answered 202 with ``url: null`` while the server processes
+  it, and a status cannot take it until then: ``GET /api/v1/media/:id`` is asked, after
+  growing pauses and for about a minute at most, until its ``url`` is set
+  (docs.joinmastodon.org/methods/media);
 - post: ``POST /api/v1/statuses`` with ``status``, ``media_ids[]``, ``visibility`` and
   the ``Idempotency-Key`` header, so a repeated request makes no second post;
 - look-up: the account's own recent statuses (``GET /api/v1/accounts/verify_credentials``,
@@ -12,6 +16,8 @@ from __future__ import annotations
 
 import html
 import re
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,22 +25,26 @@ from typing import Any
 import httpx
 
 from kanava.connectors import http
-from kanava.connectors.base import Outgoing, OutgoingMedia, Receipt
+from kanava.connectors.base import ConnectorError, Outgoing, OutgoingMedia, Receipt
 
 PAGE = 40  # the most statuses one page returns
 MAX_PAGES = 25  # look back at most a thousand statuses
 CLOCK_SKEW = timedelta(minutes=5)  # the server's clock and ours may differ a little
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p>", re.IGNORECASE)
+#: Seconds to wait before each look at media still being processed: 60 in all.
+PROCESSING_WAITS = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 13.0, 15.0)
 
 
 class MastodonPublisher:
     """One account on one server, with its access token (scope ``write:statuses``)."""
 
     def __init__(self, base_url: str, token: str,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, *,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.session = http.client(base_url.rstrip("/"),
                                    {"Authorization": f"Bearer {token}"}, transport)
+        self.sleep = sleep  # tests wait for no real time
 
     def close(self) -> None:
         self.session.close()
@@ -54,7 +64,26 @@ class MastodonPublisher:
             response = http.call(self.session, "POST", "/api/v2/media", writes=True,
                                  files={"file": (path.name, handle)},
                                  data={"description": item.alt})
-        return str(response.json()["id"])
+        attachment = response.json()
+        media_id = str(attachment["id"])
+        if not attachment.get("url"):  # 202: the server is still processing it
+            self._wait_until_processed(media_id)
+        return media_id
+
+    def _wait_until_processed(self, media_id: str) -> None:
+        """Return once the media has its address; a status with it would be refused
+        before. Bounded: nothing is posted if it takes longer, and a later try uploads
+        the file again (the server forgets unattached media)."""
+        for wait in PROCESSING_WAITS:
+            self.sleep(wait)
+            # 206 while processing, 200 when done; an error is one for the status too.
+            attachment = http.call(self.session, "GET", f"/api/v1/media/{media_id}",
+                                   writes=False).json()
+            if attachment.get("url"):
+                return
+        raise ConnectorError(f"Mastodon was still processing media {media_id} after "
+                             f"{sum(PROCESSING_WAITS):.0f} s; nothing was posted",
+                             permanent=False)
 
     def find(self, post: Outgoing, *, key: str, since: datetime) -> Receipt | None:
         me = http.call(self.session, "GET", "/api/v1/accounts/verify_credentials",

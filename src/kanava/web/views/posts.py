@@ -108,6 +108,7 @@ class PostForm(forms.Form):
             self.fields[f"link_{channel}"] = forms.URLField(
                 label=_("Link"), required=False, max_length=2_000, assume_scheme="https")
             self._add_image_fields(channel)
+            self._add_video_fields(channel)
 
     def _add_image_fields(self, channel: str) -> None:
         self.fields[f"images_{channel}"] = MultipleImageField(
@@ -120,13 +121,36 @@ class PostForm(forms.Form):
             self.fields[f"alt_new_{index}_{channel}"] = forms.CharField(
                 label=_("Alternative text of new image %(number)s") % {"number": index + 1},
                 required=False, max_length=media.MAX_ALT_CHARS)
-        for number, stored in enumerate(self.stored.get(channel, ()), start=1):
+        for number, stored in enumerate(self._stored(channel, MediaFile.Kind.IMAGE), start=1):
             self.fields[f"alt_media_{stored.pk}"] = forms.CharField(
                 label=_("Alternative text of image %(number)s") % {"number": number},
                 required=False, max_length=media.MAX_ALT_CHARS, initial=stored.alt,
                 widget=forms.Textarea(attrs={"rows": 2}))
             self.fields[f"remove_media_{stored.pk}"] = forms.BooleanField(
                 label=_("Remove image %(number)s") % {"number": number}, required=False)
+
+    def _add_video_fields(self, channel: str) -> None:
+        """One video per channel, with its description; a saved one may be described anew
+        or removed, as images are."""
+        self.fields[f"video_{channel}"] = forms.FileField(
+            label=_("Add a video"), required=False, widget=forms.FileInput(
+                attrs={"accept": media.VIDEO_ACCEPT, "data-video-channel": channel}))
+        self.fields[f"video_alt_{channel}"] = forms.CharField(
+            label=_("Description of the new video"), required=False,
+            max_length=media.MAX_ALT_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
+        # The live check sends no file: the editor's script puts the chosen size here.
+        self.fields[f"selected_video_{channel}"] = forms.CharField(
+            required=False, max_length=20, widget=forms.HiddenInput)
+        for stored in self._stored(channel, MediaFile.Kind.VIDEO):
+            self.fields[f"alt_media_{stored.pk}"] = forms.CharField(
+                label=_("Description of the video"), required=False,
+                max_length=media.MAX_ALT_CHARS, initial=stored.alt,
+                widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"remove_media_{stored.pk}"] = forms.BooleanField(
+                label=_("Remove the video"), required=False)
+
+    def _stored(self, channel: str, kind: str) -> list[MediaFile]:
+        return [stored for stored in self.stored.get(channel, ()) if stored.kind == kind]
 
     def groups(self) -> list[dict[str, Any]]:
         """Each channel's fields together, in the plan's order, for the template."""
@@ -139,7 +163,12 @@ class PostForm(forms.Form):
                          for index in range(media.MAX_IMAGES)],
             "stored": [(stored, self[f"alt_media_{stored.pk}"],
                         self[f"remove_media_{stored.pk}"])
-                       for stored in self.stored.get(channel, ())],
+                       for stored in self._stored(channel, MediaFile.Kind.IMAGE)],
+            "video": self[f"video_{channel}"], "video_alt": self[f"video_alt_{channel}"],
+            "selected_video": self[f"selected_video_{channel}"],
+            "stored_video": [(stored, self[f"alt_media_{stored.pk}"],
+                              self[f"remove_media_{stored.pk}"])
+                             for stored in self._stored(channel, MediaFile.Kind.VIDEO)],
         } for channel, network in self.channels.items()]
 
     def general(self) -> list[forms.BoundField]:
@@ -172,11 +201,18 @@ class PostForm(forms.Form):
             new_alts=[data.get(f"alt_new_{index}_{channel}", "")
                       for index in range(media.MAX_IMAGES)],
             alts={m.pk: data.get(f"alt_media_{m.pk}", m.alt) for m in stored},
-            removed=[m.pk for m in stored if data.get(f"remove_media_{m.pk}")])
+            removed=[m.pk for m in stored if data.get(f"remove_media_{m.pk}")],
+            video=data.get(f"video_{channel}"), video_alt=data.get(f"video_alt_{channel}", ""))
 
     def images(self, channel: str, *, pending: bool = False) -> tuple[checks.Media, ...]:
+        """The channel's images and video as the checks see them."""
         chosen = self._chosen_sizes(channel) if pending else []
-        return media.draft(self.stored.get(channel, ()), self.changes(channel), chosen)
+        video = self._chosen_video_size(channel) if pending else None
+        return media.draft(self.stored.get(channel, ()), self.changes(channel), chosen, video)
+
+    def _chosen_video_size(self, channel: str) -> int | None:
+        given = (self.cleaned_data.get(f"selected_video_{channel}") or "").strip()
+        return int(given) if given.isdigit() else None
 
     def _chosen_sizes(self, channel: str) -> list[int]:
         """The sizes the editor's script reported; anything else in the field is ignored."""
@@ -199,6 +235,7 @@ class PostForm(forms.Form):
         cleaned = super().clean() or {}
         for channel in self.channels:
             self._check_uploads(channel)
+            self._check_video(channel)
         deadline, when = cleaned.get("approve_by"), cleaned.get("publish_at")
         if deadline and when and deadline > when:
             self.add_error("approve_by", _("Choose a time before the publish time."))
@@ -209,12 +246,25 @@ class PostForm(forms.Form):
     def _check_uploads(self, channel: str) -> None:
         name = f"images_{channel}"
         uploads = self.cleaned_data.get(name) or []
-        changes = self.changes(channel)
-        kept = len(self.stored.get(channel, ())) - len(list(changes.removed))
+        removed = set(self.changes(channel).removed)
+        kept = sum(m.pk not in removed for m in self._stored(channel, MediaFile.Kind.IMAGE))
         try:
             for upload in uploads:
                 media.check_upload(upload)
             media.check_count(kept, len(uploads))
+        except media.MediaRefused as refused:
+            self.add_error(name, refused.render(get_language()))
+
+    def _check_video(self, channel: str) -> None:
+        name = f"video_{channel}"
+        upload = self.cleaned_data.get(name)
+        if not upload:
+            return
+        removed = set(self.changes(channel).removed)
+        kept = sum(m.pk not in removed for m in self._stored(channel, MediaFile.Kind.VIDEO))
+        try:
+            media.check_video_upload(upload)
+            media.check_video_count(kept, 1)
         except media.MediaRefused as refused:
             self.add_error(name, refused.render(get_language()))
 
@@ -331,8 +381,10 @@ def _editor_page(request: HttpRequest, form: PostForm, organization: Organizatio
     return render(request, "kanava/post_form.html", {
         "form": form, "post": found, "channels": list(form.channels), "groups": groups,
         "summary": checked["summary"],
-        "file_fields": ",".join(f"images_{channel}" for channel in form.channels),
-        "max_images": media.MAX_IMAGES, **extra})
+        "file_fields": ",".join(f"{kind}_{channel}" for channel in form.channels
+                                for kind in ("images", "video")),
+        "max_images": media.MAX_IMAGES,
+        "max_video_mb": media.MAX_VIDEO_BYTES // (1024 * 1024), **extra})
 
 
 def _checked(form: PostForm, organization: Organization,
@@ -354,7 +406,8 @@ def _checked(form: PostForm, organization: Organization,
     for channel, network in form.channels.items():
         limits = registry.limits(network)
         text = form[f"text_{channel}"].value() or ""
-        errors = [error for name in (f"text_{channel}", f"link_{channel}", f"images_{channel}")
+        errors = [error for name in (f"text_{channel}", f"link_{channel}", f"images_{channel}",
+                                     f"video_{channel}")
                   for error in form.errors.get(name, [])] if form.is_bound else []
         slots[channel] = {
             "id": f"live-channel-{channel}", "channel": channel, "errors": errors,
@@ -418,7 +471,8 @@ def post_detail(request: HttpRequest, organization: Organization, role: str,
 @member_view(Action.VIEW)  # type: ignore[arg-type]  # a FileResponse streams the file
 def post_media(request: HttpRequest, organization: Organization, role: str, post: int,
                media_file: int) -> FileResponse:
-    """An image of a post, to the organization's members only (never a public address)."""
+    """An image or video of a post, to the organization's members only (never a public
+    address)."""
     found = get_object_or_404(MediaFile, pk=media_file, variant__post_id=post,
                               variant__post__organization=organization)
     try:

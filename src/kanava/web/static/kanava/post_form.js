@@ -1,9 +1,11 @@
 // The post editor: the live check sends no file, so tell it the sizes of the images
-// chosen, and show one alternative text field per chosen image, named after its file.
+// and the video chosen, and show one alternative text field per chosen image, named
+// after its file.
 // No inline script (CSP); without this script every field is simply shown.
 (function () {
   "use strict";
   const PICKER = "input[type=file][data-channel]";
+  const VIDEO_PICKER = "input[type=file][data-video-channel]";
 
   function update(picker) {
     const channel = picker.dataset.channel;
@@ -20,14 +22,22 @@
     });
   }
 
+  function updateVideo(picker) {
+    const size = picker.form.querySelector(
+      'input[name="selected_video_' + CSS.escape(picker.dataset.videoChannel) + '"]');
+    const file = (picker.files || [])[0];
+    if (size) size.value = file ? String(file.size) : "";
+  }
+
   function updateAll() {
     document.querySelectorAll(PICKER).forEach(update);
+    document.querySelectorAll(VIDEO_PICKER).forEach(updateVideo);
   }
 
   function chosen(event) {
-    if (event.target instanceof HTMLInputElement && event.target.matches(PICKER)) {
-      update(event.target);
-    }
+    if (!(event.target instanceof HTMLInputElement)) return;
+    if (event.target.matches(PICKER)) update(event.target);
+    if (event.target.matches(VIDEO_PICKER)) updateVideo(event.target);
   }
 
   document.addEventListener("input", chosen);
