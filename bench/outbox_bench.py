@@ -11,6 +11,7 @@ p99 and max, the throughput, and the worker's peak memory.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -40,6 +41,15 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000)
@@ -63,10 +73,13 @@ def main() -> None:
                 due = first_due + timedelta(seconds=rng.uniform(0, args.spread))
                 world.rows("UPDATE publishing_variant SET due_at = ? WHERE id = ?",
                            due.strftime("%Y-%m-%d %H:%M:%S.%f"), pk)
+        server = world.processes[0].pid
+        cpu_before = cpu_seconds(worker.pid), cpu_seconds(server)
         deadline = time.monotonic() + 600
         while world.outbox().get("published", 0) < args.posts and time.monotonic() < deadline:
             time.sleep(0.2)
         rss = peak_rss_mb(worker.pid)
+        cpu = cpu_seconds(worker.pid) - cpu_before[0], cpu_seconds(server) - cpu_before[1]
         world.kill(worker)
         timings = world.timings()
         late = [(done - due).total_seconds() for due, done in timings]
@@ -79,7 +92,8 @@ def main() -> None:
               f"mean {statistics.mean(late):.2f} s")
         print(f"throughput: {len(timings) / span.total_seconds():.0f} posts/s from the first "
               f"due time to the last publication")
-        print(f"worker peak RSS: {rss:.0f} MB")
+        print(f"worker peak RSS: {rss:.0f} MB; CPU while publishing: worker {cpu[0]:.2f} s, "
+              f"stand-in server {cpu[1]:.2f} s (on {os.cpu_count()} cores)")
     finally:
         world.stop()
 
